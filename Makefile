@@ -1,0 +1,43 @@
+# `make demo` and `make test` set up everything they need on a fresh Debian machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+STAMP  := $(VENV)/.installed
+SUDO   := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo sudo))
+
+.PHONY: demo test venv system lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	# argostranslate is used for its package index only; its own deps pull torch.
+	$(BIN)/pip install -q --no-deps 'argostranslate>=1.9'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Apertium (engine) and Chromium (browser tests), from Debian, when we may install.
+system:
+	@if command -v apertium >/dev/null && apertium -l 2>/dev/null | grep -q spa-eng \
+	    && command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null; then \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq apertium apertium-eng-spa chromium >/dev/null; \
+	else echo "warning: cannot install apertium/chromium (not root, no sudo)" >&2; fi
+
+demo: venv system
+	@mkdir -p $(OUT)
+	$(BIN)/bireader segment texts/miami-talks.es.txt > $(OUT)/miami-talks.sentences.txt
+	@echo "Sentences: $(OUT)/miami-talks.sentences.txt"
+
+test: venv system
+	$(BIN)/python -m pytest -q
+
+lint: venv
+	$(BIN)/ruff check bireader tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,43 @@
+"""bireader: Spanish articles -> sentences -> offline English -> bilingual HTML or TMX.
+
+>>> import bireader
+>>> doc = bireader.read("Hola. Adiós.")
+>>> [s.text for s in doc.sentences()]
+['Hola.', 'Adiós.']
+"""
+
+from bireader._version import __version__
+from bireader.errors import (
+    BireaderError,
+    EngineError,
+    EngineUnavailable,
+    ExportError,
+    InputError,
+    ModelNotInstalled,
+    TranslationFailed,
+)
+from bireader.export.base import export
+from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence
+from bireader.read import read
+from bireader.segment import segment, split_sentences
+
+__all__ = [
+    "BilingualDocument",
+    "BireaderError",
+    "Block",
+    "Document",
+    "EngineError",
+    "EngineUnavailable",
+    "ExportError",
+    "InputError",
+    "ModelNotInstalled",
+    "Pair",
+    "Provenance",
+    "Sentence",
+    "TranslationFailed",
+    "__version__",
+    "export",
+    "read",
+    "segment",
+    "split_sentences",
+]

@@ -1,0 +1,71 @@
+"""The ``bireader`` command: parses options, opens files, calls one library function.
+
+Library errors (``BireaderError``) become a one-line message on stderr and the
+error's exit code; nothing here implements behaviour the library lacks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from bireader._version import __version__
+from bireader.errors import BireaderError
+
+
+class _Group(click.Group):
+    """A group that turns library errors into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BireaderError as exc:
+            click.echo(f"bireader: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # Output piped to `head` and closed early: not an error worth a traceback.
+            sys.stderr.close()
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("bireader: interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="bireader")
+def main() -> None:
+    """Split Spanish articles into sentences, translate them offline, export bilingual pages."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print blocks with kinds, sentences and offsets.")
+def segment(file: str, as_json: bool) -> None:
+    """Print the sentences of FILE ('-' for stdin), one per line."""
+    from bireader.read import read
+
+    document = read(file)
+    if as_json:
+        payload = {
+            "source": document.source,
+            "lang": document.lang,
+            "title": document.title,
+            "blocks": [
+                {
+                    "kind": block.kind,
+                    "start": block.start,
+                    "end": block.end,
+                    "sentences": [
+                        {"text": s.text, "start": s.start, "end": s.end} for s in block.sentences
+                    ],
+                }
+                for block in document.blocks
+            ],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for sentence in document.sentences():
+        click.echo(sentence.text)

@@ -1,0 +1,42 @@
+"""The exceptions bireader raises. Catch ``BireaderError`` to catch them all.
+
+The CLI turns each into a one-line message and an exit code (``exit_code``).
+"""
+
+from __future__ import annotations
+
+
+class BireaderError(Exception):
+    """Base of every error bireader raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(BireaderError):
+    """The input cannot be read: missing, binary, empty, malformed or hostile."""
+
+    exit_code = 2
+
+
+class EngineError(BireaderError):
+    """A translation engine failed or cannot be used."""
+
+    exit_code = 3
+
+
+class EngineUnavailable(EngineError):
+    """The engine's program or library is not installed here; the message says how to get it."""
+
+
+class ModelNotInstalled(EngineError):
+    """The engine is installed but has no model for the language pair."""
+
+
+class TranslationFailed(EngineError):
+    """The engine ran but did not return one translation per sentence."""
+
+
+class ExportError(BireaderError):
+    """An output file could not be produced; nothing half-written is left behind."""
+
+    exit_code = 4

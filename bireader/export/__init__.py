@@ -1,0 +1,1 @@
+"""Exporters: HTML reader, TMX 1.4b, TSV and JSON."""

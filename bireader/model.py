@@ -1,0 +1,130 @@
+"""The values that flow through bireader: read -> segment -> translate -> export.
+
+Every value is a frozen dataclass holding tuples, so no stage can change what an
+earlier stage produced. Offsets are character offsets into ``Document.text``:
+
+>>> doc = Document(text="Hola. Adiós.", blocks=(
+...     Block("paragraph", 0, 12, (Sentence("Hola.", 0, 5), Sentence("Adiós.", 6, 12))),))
+>>> [doc.text[s.start:s.end] for s in doc.sentences()]
+['Hola.', 'Adiós.']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Literal, get_args
+
+from bireader._version import __version__
+
+BlockKind = Literal["heading", "paragraph", "caption", "list_item", "quote"]
+BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
+
+
+def _frozen_mapping(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: ``document.text[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A heading, paragraph, caption, list item or quote and its sentences.
+
+    ``start``/``end`` delimit the whole block in ``Document.text``.
+    """
+
+    kind: BlockKind
+    start: int
+    end: int
+    sentences: tuple[Sentence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A source article: its (normalized) text and the blocks found in it."""
+
+    text: str
+    blocks: tuple[Block, ...]
+    lang: str = "es"
+    title: str | None = None
+    source: str | None = None
+    """Where the text came from: a path, ``"<stdin>"``, ``"<string>"``."""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "metadata", _frozen_mapping(self.metadata))
+
+    def sentences(self) -> Iterator[Sentence]:
+        """All sentences in document order."""
+        for block in self.blocks:
+            yield from block.sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """How a translation was made, enough to reproduce it."""
+
+    engine: str
+    engine_version: str
+    model: str | None = None
+    model_version: str | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", _frozen_mapping(self.options))
+
+    def signature(self) -> str:
+        """A compact, stable string naming engine, model and options.
+
+        >>> Provenance("apertium", "3.8.3", "spa-eng", "0.8.0", {"unknown": "off"}).signature()
+        'apertium:3.8.3|model:spa-eng@0.8.0|unknown=off'
+        """
+        parts = [f"{self.engine}:{self.engine_version}"]
+        if self.model:
+            parts.append(f"model:{self.model}@{self.model_version or '?'}")
+        parts.extend(f"{key}={self.options[key]}" for key in sorted(self.options))
+        return "|".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A source sentence and its one translation."""
+
+    source: Sentence
+    target: str
+    block_index: int
+    block_kind: BlockKind
+    engine: str
+    """Name of the engine that produced ``target`` (a fallback may differ from the primary)."""
+    flags: tuple[str, ...] = ()
+    """Quality-guard flags, e.g. ``("repetition",)``; empty when the output looked sane."""
+
+
+@dataclass(frozen=True, slots=True)
+class BilingualDocument:
+    """A document with exactly one translation per source sentence, in order."""
+
+    document: Document
+    pairs: tuple[Pair, ...]
+    provenance: Provenance
+    target_lang: str = "en"
+    created: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    bireader_version: str = __version__
+
+    def blocks(self) -> Iterator[tuple[Block, tuple[Pair, ...]]]:
+        """Each block of the source document with its pairs, in order."""
+        by_block: dict[int, list[Pair]] = {}
+        for pair in self.pairs:
+            by_block.setdefault(pair.block_index, []).append(pair)
+        for index, block in enumerate(self.document.blocks):
+            yield block, tuple(by_block.get(index, ()))

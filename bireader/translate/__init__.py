@@ -1,0 +1,1 @@
+"""Translation engines (Argos, Apertium), the cache and the quality guard."""

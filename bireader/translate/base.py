@@ -1,0 +1,98 @@
+"""The engine protocol and the registry of engines by name.
+
+An engine module is imported only when that engine is asked for, so
+``import bireader`` and ``bireader --help`` never load CTranslate2 or start Apertium.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from bireader.errors import EngineError, EngineUnavailable
+from bireader.model import Provenance
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` with counts of sentences."""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What every translation engine provides."""
+
+    name: str
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        """Translate ``sentences``; the result has the same length and order, always."""
+        ...
+
+    def provenance(self) -> Provenance:
+        """Engine name, engine and model versions, and options in effect."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class EngineStatus:
+    """Whether an engine can run here and, if not, the command that makes it ready."""
+
+    name: str
+    ready: bool
+    detail: str
+    fix: str | None = None
+
+
+# The one place an engine is registered: name -> "module:Class".
+# Each class has a classmethod ``status() -> EngineStatus`` and an ``__init__`` that
+# raises ``EngineUnavailable``/``ModelNotInstalled`` when it cannot run.
+ENGINES: dict[str, str] = {
+    "argos": "bireader.translate.argos:ArgosEngine",
+    "apertium": "bireader.translate.apertium:ApertiumEngine",
+}
+
+AUTO_ORDER: tuple[str, ...] = ("argos", "apertium")
+"""The order ``engine="auto"`` tries engines in."""
+
+
+def engine_names() -> tuple[str, ...]:
+    """Names of all registered engines, e.g. for CLI choices."""
+    return tuple(ENGINES)
+
+
+def engine_class(name: str) -> Any:
+    """Import and return the class registered under ``name``."""
+    try:
+        target = ENGINES[name]
+    except KeyError:
+        known = ", ".join(ENGINES)
+        raise EngineError(f"unknown engine {name!r} (known: {known}, auto)") from None
+    module_name, _, class_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise EngineUnavailable(f"engine {name!r} cannot be imported: {exc}") from exc
+    return getattr(module, class_name)
+
+
+def engine_status(name: str) -> EngineStatus:
+    """Ask the engine registered under ``name`` whether it is ready here."""
+    try:
+        cls = engine_class(name)
+    except EngineError as exc:
+        return EngineStatus(name, False, str(exc))
+    status: EngineStatus = cls.status()
+    return status
+
+
+def get_engine(name: str = "auto", **options: Any) -> Engine:
+    """Build the engine ``name`` (or the first ready one for ``"auto"``)."""
+    if name != "auto":
+        engine: Engine = engine_class(name)(**options)
+        return engine
+    statuses = [engine_status(candidate) for candidate in AUTO_ORDER]
+    for status in statuses:
+        if status.ready:
+            return get_engine(status.name, **options)
+    fixes = "; or ".join(f"{s.fix}" for s in statuses if s.fix)
+    raise EngineUnavailable(f"no translation engine is ready: {fixes}")
