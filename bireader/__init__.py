@@ -16,10 +16,11 @@ from bireader.errors import (
     ModelNotInstalled,
     TranslationFailed,
 )
-from bireader.export.base import export
+from bireader.formats.base import export
 from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence
-from bireader.read import read
-from bireader.segment import segment, split_sentences
+from bireader.reader import read
+from bireader.segment import segment_document, split_sentences
+from bireader.translation.pipeline import translate
 
 __all__ = [
     "BilingualDocument",
@@ -38,6 +39,7 @@ __all__ = [
     "__version__",
     "export",
     "read",
-    "segment",
+    "segment_document",
     "split_sentences",
+    "translate",
 ]

@@ -45,7 +45,7 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print blocks with kinds, sentences and offsets.")
 def segment(file: str, as_json: bool) -> None:
     """Print the sentences of FILE ('-' for stdin), one per line."""
-    from bireader.read import read
+    from bireader.reader import read
 
     document = read(file)
     if as_json:

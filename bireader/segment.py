@@ -43,7 +43,7 @@ def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
 
 
-def segment(document: Document) -> Document:
+def segment_document(document: Document) -> Document:
     """A new ``Document`` whose blocks carry their sentences with offsets."""
     blocks = tuple(
         replace(

@@ -14,7 +14,7 @@ from typing import IO
 
 from bireader.errors import InputError
 from bireader.model import Block, Document
-from bireader.segment import segment
+from bireader.segment import segment_document
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
@@ -28,14 +28,14 @@ def read(source: Source, *, lang: str = "es") -> Document:
         data = sys.stdin.buffer.read()
         name = "<stdin>"
     elif isinstance(source, str):
-        return segment(parse_text(source, lang=lang, name="<string>"))
+        return segment_document(parse_text(source, lang=lang, name="<string>"))
     else:
         raw = source.read()
         data = raw.encode() if isinstance(raw, str) else raw
         name = getattr(source, "name", "<stream>")
     if not data.strip():
         raise InputError(f"{name}: input is empty")
-    return segment(parse_text(data.decode("utf-8-sig"), lang=lang, name=name))
+    return segment_document(parse_text(data.decode("utf-8-sig"), lang=lang, name=name))
 
 
 def parse_text(text: str, *, lang: str = "es", name: str | None = None) -> Document:

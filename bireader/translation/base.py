@@ -47,8 +47,8 @@ class EngineStatus:
 # Each class has a classmethod ``status() -> EngineStatus`` and an ``__init__`` that
 # raises ``EngineUnavailable``/``ModelNotInstalled`` when it cannot run.
 ENGINES: dict[str, str] = {
-    "argos": "bireader.translate.argos:ArgosEngine",
-    "apertium": "bireader.translate.apertium:ApertiumEngine",
+    "argos": "bireader.translation.argos:ArgosEngine",
+    "apertium": "bireader.translation.apertium:ApertiumEngine",
 }
 
 AUTO_ORDER: tuple[str, ...] = ("argos", "apertium")

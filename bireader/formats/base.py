@@ -22,11 +22,11 @@ from bireader.errors import ExportError
 
 # The one place an export format is registered: suffix -> module.
 EXPORTERS: dict[str, str] = {
-    ".html": "bireader.export.html",
-    ".htm": "bireader.export.html",
-    ".tmx": "bireader.export.tmx",
-    ".tsv": "bireader.export.tsv",
-    ".json": "bireader.export.json",
+    ".html": "bireader.formats.html",
+    ".htm": "bireader.formats.html",
+    ".tmx": "bireader.formats.tmx",
+    ".tsv": "bireader.formats.tsv",
+    ".json": "bireader.formats.json",
 }
 
 
