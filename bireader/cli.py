@@ -6,8 +6,10 @@ error's exit code; nothing here implements behaviour the library lacks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -32,6 +34,33 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("bireader: interrupted", err=True)
             ctx.exit(130)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``progress(done, total)`` callback drawing a bar on stderr, or None off a TTY.
+
+    The library reports progress through the callback; only the CLI draws.
+    """
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+    shown = 0
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
