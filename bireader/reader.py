@@ -1,48 +1,906 @@
-"""Files and strings -> ``Document``.
+"""Files and strings -> segmented ``Document`` (plain text, Markdown, HTML).
 
-PLACEHOLDER: plain text only, blank-line paragraphs; the real reader (encodings,
-Markdown, HTML, captions) replaces it (issue: foundation / reading).
+``Document.text`` is the *normalized extracted text*: for plain text it is the
+input itself (decoded, NFC, LF line ends, control characters removed, lines of
+a wrapped paragraph joined by a space of the same length); for Markdown and
+HTML it is the text of the blocks joined by blank lines, markup removed. Every
+offset (blocks and sentences) slices ``Document.text``.
+
+>>> doc = read("Hola, Sr. Pérez.\\n\\n- Uno\\n- Dos")
+>>> [(b.kind, doc.text[b.start:b.end]) for b in doc.blocks]
+[('paragraph', 'Hola, Sr. Pérez.'), ('list_item', 'Uno'), ('list_item', 'Dos')]
 """
 
 from __future__ import annotations
 
+import codecs
+import logging
 import os
 import re
 import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from bireader.errors import InputError
-from bireader.model import Block, Document
+from bireader.model import Block, BlockKind, Document
 from bireader.segment import segment_document
 
-Source = str | os.PathLike[str] | IO[str] | IO[bytes]
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+log = logging.getLogger("bireader")
+
+Source = str | bytes | os.PathLike[str] | IO[str] | IO[bytes]
+
+SUFFIXES: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+"""File suffix -> format name; other suffixes are sniffed from the content."""
+
+_UNSUPPORTED = {".tmx", ".pdf", ".doc", ".docx", ".odt", ".rtf", ".epub", ".xlsx", ".zip"}
+_PATHLIKE_SUFFIX = re.compile(
+    r"\.(?:txt|text|md|markdown|html?|xhtml|tmx|pdf|docx?|odt|rtf|epub)$", re.IGNORECASE
+)
+_MAX_PATH = 1024
 
 
-def read(source: Source, *, lang: str = "es") -> Document:
-    """Read a path, ``"-"`` (stdin), a file object, or a text string into a segmented Document."""
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source and Path(source).is_file()):
-        data = Path(source).read_bytes()
-        name = str(source)
-    elif source == "-":
-        data = sys.stdin.buffer.read()
-        name = "<stdin>"
-    elif isinstance(source, str):
-        return segment_document(parse_text(source, lang=lang, name="<string>"))
+# --------------------------------------------------------------------------- public API
+
+
+def read(source: Source, *, format: str | None = None, lang: str = "es") -> Document:
+    """Read a path, ``"-"`` (stdin), a file object, bytes or a text string into a Document.
+
+    A ``str`` is a path when such a file exists; a single short line that looks
+    like a path (``*.txt``, ``*.md``, ``*.html``, ``dir/name``) but does not
+    exist raises ``InputError``; any other ``str`` is the text itself.
+    ``format`` is ``"text"``, ``"markdown"`` or ``"html"`` (default: from the
+    file suffix, else sniffed). The result is segmented into sentences.
+
+    >>> [s.text for s in read("¿Vienes? sí. Vale.").sentences()]
+    ['¿Vienes? sí.', 'Vale.']
+    """
+    if format is not None and format not in FORMATS:
+        raise InputError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    raw = _load(source)
+    fmt = format or _format_for(raw)
+    if fmt == "html" and isinstance(raw.data, bytes):
+        text = _normalize(_decode(raw.data, raw.name, declared=_meta_charset(raw.data)))
+    elif isinstance(raw.data, bytes):
+        text = _normalize(_decode(raw.data, raw.name))
     else:
-        raw = source.read()
-        data = raw.encode() if isinstance(raw, str) else raw
-        name = getattr(source, "name", "<stream>")
-    if not data.strip():
-        raise InputError(f"{name}: input is empty")
-    return segment_document(parse_text(data.decode("utf-8-sig"), lang=lang, name=name))
+        text = _normalize(raw.data)
+    if not text.strip():
+        raise InputError(f"{raw.name}: input is empty")
+    document = FORMATS[fmt](text, lang=lang, name=raw.name)
+    if not document.blocks:
+        raise InputError(f"{raw.name}: no readable text found ({fmt})")
+    return segment_document(document)
 
 
 def parse_text(text: str, *, lang: str = "es", name: str | None = None) -> Document:
-    """Split plain text into paragraph blocks (no sentences yet)."""
-    blocks = tuple(
-        Block("paragraph", m.start(), m.end())
-        for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)
-        if m.group().strip()
+    """Plain text -> Document with blocks but no sentences (see ``docs/reading.md``).
+
+    >>> doc = parse_text("Título del artículo\\n\\nUn párrafo.\\n\\nSteve Witkoff\\n\\nOtro.")
+    >>> [b.kind for b in doc.blocks], doc.title
+    (['heading', 'paragraph', 'caption', 'paragraph'], 'Título del artículo')
+    """
+    chars = list(text)
+    blocks: list[Block] = []
+    metadata: dict[str, str] = {"format": "text"}
+    for kind, start, end in _text_blocks(text):
+        for pos in range(start, end):
+            # A wrapped paragraph is one block; the segmenter ends a sentence at
+            # every newline, so inner newlines become spaces (same length).
+            if chars[pos] == "\n":
+                chars[pos] = " "
+        if kind == "byline":
+            metadata.setdefault("byline", text[start:end])
+            kind = "paragraph"
+        blocks.append(Block(_kind(kind), start, end))
+    body = "".join(chars)
+    title = next((body[b.start : b.end] for b in blocks if b.kind == "heading"), None)
+    return Document(
+        text=body, blocks=tuple(blocks), lang=lang, title=title, source=name, metadata=metadata
     )
-    return Document(text=text, blocks=blocks, lang=lang, source=name)
+
+
+def parse_markdown(text: str, *, lang: str = "es", name: str | None = None) -> Document:
+    """Markdown -> Document; inline markup is stripped, blocks joined by blank lines.
+
+    >>> doc = parse_markdown("# Hola\\n\\nUn **gran** [día](http://x.es).\\n\\n> Cita.")
+    >>> doc.text, [b.kind for b in doc.blocks], doc.title
+    ('Hola\\n\\nUn gran día.\\n\\nCita.', ['heading', 'paragraph', 'quote'], 'Hola')
+    """
+    pieces = list(_markdown_blocks(text))
+    return _assemble(pieces, lang=lang, name=name, metadata={"format": "markdown"})
+
+
+def parse_html(text: str, *, lang: str = "es", name: str | None = None) -> Document:
+    """HTML -> Document from the article's headings, paragraphs, lists, captions, quotes.
+
+    >>> doc = parse_html("<nav>Menú</nav><article><h1>Hola</h1><p>Un <b>día</b>.</p></article>")
+    >>> doc.text, doc.title
+    ('Hola\\n\\nUn día.', 'Hola')
+    """
+    import lxml.html
+    from lxml import etree
+
+    # No network, no DTD, no entity expansion beyond HTML's own; text only.
+    parser = lxml.html.HTMLParser(
+        no_network=True, remove_comments=True, remove_pis=True, huge_tree=False
+    )
+    text = _XML_DECLARATION.sub("", text, count=1)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"{name or '<html>'}: cannot parse HTML: {exc}") from exc
+    metadata = {"format": "html"}
+    author = root.xpath("string(//meta[@name='author']/@content)")
+    if isinstance(author, str) and author.strip():
+        metadata["author"] = _collapse(author)
+    html_lang = root.get("lang")
+    if html_lang:
+        metadata["html_lang"] = html_lang.strip()
+    found_title = root.xpath("string(//head/title)")
+    head_title = _collapse(found_title) if isinstance(found_title, str) else ""
+    container = _html_container(root)
+    pieces = list(_html_blocks(container))
+    document = _assemble(pieces, lang=lang, name=name, metadata=metadata)
+    if document.title is None and head_title:
+        from dataclasses import replace
+
+        document = replace(document, title=head_title)
+    return document
+
+
+FORMATS: dict[str, Callable[..., Document]] = {
+    "text": parse_text,
+    "markdown": parse_markdown,
+    "html": parse_html,
+}
+"""Format name -> parser ``(text, *, lang, name) -> Document`` (unsegmented)."""
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    data: str | bytes
+    name: str
+    suffix: str
+
+
+def _load(source: Source) -> _Raw:
+    if isinstance(source, bytes):
+        return _Raw(source, "<bytes>", "")
+    if isinstance(source, os.PathLike):
+        return _read_path(Path(os.fspath(source)))
+    if isinstance(source, str):
+        if source == "-":
+            return _read_stdin()
+        path = _as_existing_path(source)
+        if path is not None:
+            return _read_path(path)
+        if _looks_like_path(source):
+            if re.match(r"(?i)^[a-z][a-z0-9+.-]*://", source):
+                raise InputError(
+                    f"{source}: no such file (bireader works offline and does not fetch URLs; "
+                    "save the page and pass the file)"
+                )
+            raise InputError(f"{source}: no such file")
+        return _Raw(source, "<string>", "")
+    if hasattr(source, "read"):
+        name = getattr(source, "name", None)
+        label = name if isinstance(name, str) else "<stream>"
+        try:
+            data = source.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{label}: cannot read: {exc}") from exc
+        if not isinstance(data, str | bytes):
+            raise InputError(f"{label}: read() returned {type(data).__name__}, not text")
+        return _Raw(data, label, Path(label).suffix.lower() if name else "")
+    raise InputError(f"cannot read a {type(source).__name__}; pass a path, a str or a file")
+
+
+def _as_existing_path(source: str) -> Path | None:
+    if not source.strip() or "\n" in source or "\0" in source or len(source) > _MAX_PATH:
+        return None
+    path = Path(source).expanduser()
+    try:
+        return path if path.exists() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _looks_like_path(source: str) -> bool:
+    """A single short line naming a file, not a sentence of text."""
+    if "\n" in source or len(source) > 260 or not source.strip():
+        return False
+    candidate = source.strip()
+    if _PATHLIKE_SUFFIX.search(candidate):
+        return True
+    return bool(re.search(r"[/\\]", candidate)) and not re.search(r"\s", candidate)
+
+
+def _read_path(path: Path) -> _Raw:
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{name}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{name}: is a directory, not a file") from exc
+    except PermissionError as exc:
+        raise InputError(f"{name}: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    suffix = path.suffix.lower()
+    if suffix in _UNSUPPORTED:
+        raise InputError(f"{name}: cannot read {suffix} files; bireader reads .txt, .md and .html")
+    return _Raw(data, name, suffix)
+
+
+def _read_stdin() -> _Raw:
+    stream: Any = sys.stdin
+    if stream is None:
+        raise InputError("<stdin>: no standard input")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        data: str | bytes = buffer.read() if buffer is not None else stream.read()
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"<stdin>: cannot read: {exc}") from exc
+    return _Raw(data, "<stdin>", "")
+
+
+def _format_for(raw: _Raw) -> str:
+    if raw.suffix in SUFFIXES:
+        return SUFFIXES[raw.suffix]
+    head = raw.data[:2048]
+    sample = head.decode("latin-1") if isinstance(head, bytes) else head
+    sample = sample.lstrip("\ufeff \t\r\n").lower()
+    if sample.startswith(("<!doctype html", "<html", "<?xml")) or re.search(
+        r"<(?:body|article|p|h1|div)[\s>]", sample
+    ):
+        return "html"
+    if re.search(r"(?m)^#{1,6} \S", sample):
+        return "markdown"
+    return "text"
+
+
+# --------------------------------------------------------------------------- decoding
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"\x7fELF")
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# WHATWG: these labels all mean windows-1252 in HTML.
+_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii", "l1"}
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _decode(data: bytes, name: str, *, declared: str | None = None) -> str:
+    """Bytes -> str: BOM, then a declared charset (HTML), then UTF-8, then Windows-1252."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: invalid {codec} text: {exc.reason}") from exc
+    if data.startswith(_MAGIC) or b"\0" in data[:65536]:
+        raise InputError(f"{name}: binary file, not text")
+    sample = data[:65536]
+    if len(_BINARY_BYTES.findall(sample)) > max(2, len(sample) // 100):
+        raise InputError(f"{name}: binary file, not text")
+    if declared:
+        codec = "cp1252" if declared in _AS_CP1252 else declared
+        try:
+            return data.decode(codec)
+        except LookupError:
+            log.warning("%s: unknown declared charset %r; detecting", name, declared)
+        except UnicodeDecodeError:
+            log.warning("%s: text does not match declared charset %r; detecting", name, declared)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        codec = "Windows-1252"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        codec = "Latin-1"
+    log.warning("%s: not valid UTF-8; decoded as %s", name, codec)
+    return text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _normalize(text: str) -> str:
+    """LF line ends, no BOM, no control characters but tab/newline, NFC.
+
+    >>> _normalize("Cafe\\u0301\\r\\nS\\x07i\\r")
+    'Café\\nSi\\n'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+
+
+# --------------------------------------------------------------------------- plain text
+
+_BLANK = re.compile(r"[^\S\n]*")  # whitespace-only (NBSP included: str.isspace)
+_BULLET = re.compile(r"[ \t]*[-•*·▪–][ \t\u00a0]+(?=\S)")
+_NUMBERED = re.compile(r"[ \t]*(?:\d{1,3}|[a-zA-Z])[.)][ \t\u00a0]+(?=\S)")
+_DASH = re.compile(r"[ \t]*—")
+_FINAL_PUNCT = ".!?…:;,"
+_CLOSERS = "\"'»”’)]"
+_SHORT = 160
+_CREDIT = re.compile(
+    r"\b(?:foto(?:grafía)?s?|imagen|ilustración|vídeo|video|archivo|cedida|captura|"
+    r"EFE|Reuters|AFP|AP|Europa Press|Getty(?: Images)?|Agencias)\b",
+    re.IGNORECASE,
+)
+_NAME_START = re.compile(
+    r"[A-ZÁÉÍÓÚÑ][\w'’-]+(?:\s+(?:de(?:l| la)?\s+)?[A-ZÁÉÍÓÚÑ][\w'’-]+)+(?:,|$)"
+)
+_BYLINE = re.compile(r"(?:Por|By|Texto:|Redacción)\s+(?!qu[ée]\b)[A-ZÁÉÍÓÚÑ]|Redacción\b")
+_FUNCTION_WORDS = frozenset(
+    [
+        "el",
+        "la",
+        "los",
+        "las",
+        "lo",
+        "un",
+        "una",
+        "unos",
+        "unas",
+        "al",
+        "del",
+        "de",
+        "en",
+        "y",
+        "e",
+        "o",
+        "u",
+        "a",
+        "ante",
+        "bajo",
+        "con",
+        "contra",
+        "desde",
+        "hacia",
+        "hasta",
+        "para",
+        "por",
+        "según",
+        "sin",
+        "sobre",
+        "tras",
+        "que",
+        "se",
+        "su",
+        "sus",
+        "mi",
+        "tu",
+        "este",
+        "esta",
+        "estos",
+        "estas",
+        "ese",
+        "esa",
+        "como",
+        "cuando",
+        "donde",
+        "qué",
+        "por",
+    ]
+)
+_CONNECTOR_END = re.compile(
+    r"\b(?:de|del|en|y|e|o|u|a|al|el|la|los|las|un|una|que|con|por|para|se|su|sus)$",
+    re.IGNORECASE,
+)
+
+
+def _is_blank(line: str) -> bool:
+    return not line or line.isspace()
+
+
+def _unpunctuated(line: str) -> bool:
+    core = line.strip().rstrip(_CLOSERS).rstrip()
+    return bool(core) and core[-1] not in _FINAL_PUNCT
+
+
+def _short_unpunctuated(line: str) -> bool:
+    return len(line.strip()) <= _SHORT and _unpunctuated(line)
+
+
+def _list_marker(line: str) -> re.Match[str] | None:
+    return _BULLET.match(line) or _NUMBERED.match(line)
+
+
+def _line_kind(line: str) -> str | None:
+    """``list_item``/``dialogue`` for a line that always stands alone, else None."""
+    if _list_marker(line):
+        return "list_item"
+    if _DASH.match(line):
+        after = line.lstrip()[1:]
+        # Dialogue (a turn, or a turn with a «—dijo» insert); otherwise a dash list.
+        return "dialogue" if after[:1] in "¿¡" or " —" in after or "—" in after else "list_item"
+    return None
+
+
+def _ends_alone(lines: Sequence[str], index: int, width: int) -> bool:
+    """Does a line inside a chunk stand alone (heading, caption, byline)?
+
+    It must be short and unpunctuated, not a wrapped line: the previous line
+    ended a sentence, the next one starts a new one, it does not end with a
+    connector (``de``, ``y``...), and it is clearly shorter than the chunk's
+    longest line (the lines of a hard-wrapped paragraph are all about as long).
+    """
+    line = lines[index].strip()
+    if not _short_unpunctuated(line) or _CONNECTOR_END.search(line):
+        return False
+    if index > 0 and _unpunctuated(lines[index - 1]) and _line_kind(lines[index - 1]) is None:
+        previous = lines[index - 1].strip()
+        if not _short_unpunctuated(previous) or len(previous) >= 0.75 * width:
+            return False
+    if index + 1 < len(lines) and lines[index + 1].lstrip()[:1].islower():
+        return False
+    return len(lines) == 1 or index == len(lines) - 1 or len(line) < 0.75 * width
+
+
+def _text_blocks(text: str) -> Iterator[tuple[str, int, int]]:
+    """``(kind, start, end)`` of each plain-text block, whitespace trimmed."""
+    ordinal = 0
+    for chunk in _chunks(text):
+        lines = [text[s:e] for s, e in chunk]
+        width = max(len(line.strip()) for line in lines)
+        groups: list[tuple[str, int, int]] = []
+        paragraph: tuple[int, int] | None = None
+        for index, (start, end) in enumerate(chunk):
+            line = lines[index]
+            kind = _line_kind(line)
+            if (
+                kind is None
+                and paragraph is None
+                and line[:1] in " \t"
+                and groups
+                and groups[-1][0] in ("list_item", "dialogue")
+            ):
+                # An indented continuation of the previous item.
+                groups[-1] = (groups[-1][0], groups[-1][1], end)
+                continue
+            if kind is not None or _ends_alone(lines, index, width):
+                if paragraph is not None:
+                    groups.append(("paragraph", *paragraph))
+                    paragraph = None
+                marker = _BULLET.match(line) if kind == "list_item" else None
+                groups.append((kind or "standalone", start + (marker.end() if marker else 0), end))
+            elif paragraph is None:
+                paragraph = (start, end)
+            else:
+                paragraph = (paragraph[0], end)
+        if paragraph is not None:
+            groups.append(("paragraph", *paragraph))
+        for kind, start, end in groups:
+            start, end = _trim(text, start, end)
+            if start >= end:
+                continue
+            if kind == "standalone":
+                kind = _classify_short_line(text[start:end], ordinal)
+            elif kind == "dialogue":
+                kind = "paragraph"
+            yield kind, start, end
+            ordinal += 1
+
+
+def _chunks(text: str) -> Iterator[list[tuple[int, int]]]:
+    """Runs of non-blank lines, each line as ``(start, end)``."""
+    chunk: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if _is_blank(line):
+            if chunk:
+                yield chunk
+            chunk = []
+        else:
+            chunk.append((pos, end))
+        pos = end + 1
+    if chunk:
+        yield chunk
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _classify_short_line(line: str, ordinal: int) -> str:
+    """Heading, caption or byline for a short line without final punctuation."""
+    if _BYLINE.match(line):
+        return "byline"
+    if ordinal == 0:
+        return "heading"
+    if _CREDIT.search(line):
+        return "caption"
+    first = line.split(maxsplit=1)[0].lower()
+    if first not in _FUNCTION_WORDS and _NAME_START.match(line):
+        return "caption"
+    return "heading"
+
+
+def _kind(name: str) -> BlockKind:
+    if name == "heading":
+        return "heading"
+    if name == "caption":
+        return "caption"
+    if name == "list_item":
+        return "list_item"
+    if name == "quote":
+        return "quote"
+    return "paragraph"
+
+
+# --------------------------------------------------------------------------- assembling
+
+
+def _assemble(
+    pieces: Iterable[tuple[str, str]], *, lang: str, name: str | None, metadata: dict[str, str]
+) -> Document:
+    """Join ``(kind, text)`` pieces with blank lines into a Document with offsets."""
+    parts: list[str] = []
+    blocks: list[Block] = []
+    pos = 0
+    for kind, raw_text in pieces:
+        piece = raw_text.strip()
+        if not piece:
+            continue
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        parts.append(piece)
+        blocks.append(Block(_kind(kind), pos, pos + len(piece)))
+        pos += len(piece)
+    text = "".join(parts)
+    title = next((text[b.start : b.end] for b in blocks if b.kind == "heading"), None)
+    return Document(
+        text=text, blocks=tuple(blocks), lang=lang, title=title, source=name, metadata=metadata
+    )
+
+
+# --------------------------------------------------------------------------- Markdown
+
+_MD_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_MD_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
+_MD_RULE = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_MD_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_MD_ITEM = re.compile(r"( {0,3})(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
+_MD_QUOTE = re.compile(r" {0,3}>[ \t]?")
+_MD_IMAGE_LINE = re.compile(r"!\[([^\]]*)\]\([^)]*\)$")
+_MD_EMPHASIS_LINE = re.compile(r"(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1$")
+
+
+def _markdown_blocks(text: str) -> Iterator[tuple[str, str]]:
+    lines = text.split("\n")
+    paragraph: list[str] = []
+    kind = "paragraph"
+    fence: str | None = None
+    ordinal = 0
+
+    def flush() -> Iterator[tuple[str, str]]:
+        nonlocal paragraph, kind, ordinal
+        if paragraph:
+            joined = " ".join(line.strip() for line in paragraph)
+            block_kind = kind
+            if kind == "paragraph" and len(paragraph) == 1:
+                block_kind = _markdown_single_line_kind(joined, ordinal)
+            yield block_kind, _strip_inline(joined)
+            ordinal += 1
+        paragraph, kind = [], "paragraph"
+
+    for index, line in enumerate(lines):
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        fence_match = _MD_FENCE.match(line)
+        if fence_match:
+            yield from flush()
+            fence = fence_match.group(1)[0] * 3
+            continue
+        if _is_blank(line):
+            yield from flush()
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading:
+            yield from flush()
+            yield "heading", _strip_inline(heading.group(2) or "")
+            ordinal += 1
+            continue
+        if paragraph and kind == "paragraph" and _MD_SETEXT.match(line):
+            joined = " ".join(part.strip() for part in paragraph)
+            paragraph = []
+            yield "heading", _strip_inline(joined)
+            ordinal += 1
+            continue
+        if _MD_RULE.match(line):
+            yield from flush()
+            continue
+        quote = _MD_QUOTE.match(line)
+        if quote:
+            content = line[quote.end() :]
+            if kind != "quote":
+                yield from flush()
+                kind = "quote"
+            if _is_blank(content):
+                yield from flush()
+                kind = "quote"
+            else:
+                paragraph.append(content)
+            continue
+        item = _MD_ITEM.match(line)
+        if item:
+            yield from flush()
+            kind = "list_item"
+            paragraph.append(line[item.end() :])
+            continue
+        if kind == "quote":
+            paragraph.append(line)  # lazy continuation of the quote
+            continue
+        if kind == "list_item" and index and line[:1] not in " \t" and paragraph:
+            paragraph.append(line)  # lazy continuation of the item
+            continue
+        paragraph.append(line)
+    yield from flush()
+
+
+def _markdown_single_line_kind(line: str, ordinal: int) -> str:
+    stripped = line.strip()
+    image = _MD_IMAGE_LINE.match(stripped)
+    if image:
+        return "caption"  # the alt text describes the picture
+    if _MD_EMPHASIS_LINE.match(stripped) and len(stripped) <= _SHORT:
+        return "caption"  # an all-italic short line under a picture
+    if ordinal > 0 and _short_unpunctuated(stripped):
+        kind = _classify_short_line(_strip_inline(stripped), ordinal)
+        if kind == "caption":
+            return kind
+    return "paragraph"
+
+
+_INLINE_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"`+([^`]*?)`+"), r"\1"),
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
+    (re.compile(r"<([^>\s@]+@[^>\s]+)>"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^>]*>"), ""),
+    (re.compile(r"(?<![\w*\\])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_\\])__(?=\S)(.+?)(?<=\S)__(?![\w_])"), r"\1"),
+    (re.compile(r"(?<![\w*\\])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_\\])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])"), r"\1"),
+    (re.compile(r"[ \t]+"), " "),
+)
+
+
+def _strip_inline(text: str) -> str:
+    """Remove Markdown inline markup, keeping the words.
+
+    >>> _strip_inline("Un **gran** día en `Miami` ([ver](http://x.es/a_b)) con _snake_case_")
+    'Un gran día en Miami (ver) con snake_case'
+    """
+    for pattern, replacement in _INLINE_STEPS:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+# --------------------------------------------------------------------------- HTML
+
+_DROP = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "select",
+        "textarea",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "audio",
+        "video",
+        "map",
+        "head",
+    ]
+)
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+_LEAF_BLOCKS: dict[str, str] = {
+    **dict.fromkeys(_HEADINGS, "heading"),
+    "p": "paragraph",
+    "figcaption": "caption",
+    "caption": "caption",
+    "pre": "paragraph",
+    "dt": "paragraph",
+    "dd": "paragraph",
+    "address": "paragraph",
+}
+_CONTAINERS = frozenset(
+    [
+        "html",
+        "body",
+        "article",
+        "main",
+        "section",
+        "div",
+        "figure",
+        "header",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "center",
+        "details",
+        "summary",
+        "hgroup",
+    ]
+)
+_BLOCK_TAGS = frozenset(_LEAF_BLOCKS) | _CONTAINERS | {"li", "blockquote", "hr"}
+_WS = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace: NBSP is content
+
+
+def _collapse(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _html_container(root: HtmlElement) -> HtmlElement:
+    for xpath in ("//article", "//main", "//*[@role='main']", "//body"):
+        found = root.xpath(xpath)
+        if found:
+            best: HtmlElement = max(found, key=lambda el: len(el.text_content()))
+            return best
+    return root
+
+
+def _tag(element: Any) -> str:
+    tag = element.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def _html_text(element: HtmlElement) -> str:
+    """Visible text of an element: dropped tags skipped, ``<br>`` kept as a newline."""
+    out: list[str] = []
+
+    def walk(el: Any) -> None:
+        tag = _tag(el)
+        if tag in _DROP:
+            out.append(" ")
+        elif tag == "br":
+            out.append("\n")
+        elif tag:
+            if el.text:
+                out.append(el.text)
+            for child in el:
+                walk(child)
+                if child.tail:
+                    out.append(child.tail)
+        elif el.tail:  # comment or processing instruction
+            pass
+
+    walk(element)
+    lines = (_collapse(line) for line in "".join(out).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _has_block_descendant(element: HtmlElement) -> bool:
+    return any(_tag(el) in _BLOCK_TAGS for el in element.iterdescendants())
+
+
+def _html_blocks(element: HtmlElement, quote: bool = False) -> Iterator[tuple[str, str]]:
+    """``(kind, text)`` for each block under ``element``, in document order."""
+    tag = _tag(element)
+    if tag in _DROP or (tag == "header" and not _inside_article(element)):
+        return
+    if tag in _LEAF_BLOCKS and not (tag in ("dd", "dt") and _has_block_descendant(element)):
+        kind = _LEAF_BLOCKS[tag]
+        yield ("quote" if quote and kind == "paragraph" else kind), _html_text(element)
+        return
+    if tag == "li":
+        yield from _html_list_item(element, quote)
+        return
+    if tag == "blockquote":
+        quote = True
+        if not _has_block_descendant(element):
+            yield "quote", _html_text(element)
+            return
+    # A container: its blocks, and loose inline text between them as paragraphs.
+    loose: list[str] = [element.text or ""]
+    for child in element:
+        child_tag = _tag(child)
+        if child_tag in _BLOCK_TAGS or child_tag in _DROP:
+            yield from _loose(loose, quote)
+            loose = []
+            yield from _html_blocks(child, quote)
+        elif child_tag == "br":
+            loose.append("\n")
+        elif child_tag:
+            loose.append(_html_text(child))
+        loose.append(child.tail or "")
+    yield from _loose(loose, quote)
+
+
+def _loose(parts: list[str], quote: bool) -> Iterator[tuple[str, str]]:
+    text = "\n".join(_collapse(line) for line in "".join(parts).split("\n"))
+    text = re.sub(r"\n+", "\n", text).strip()
+    if text:
+        yield ("quote" if quote else "paragraph"), text
+
+
+def _html_list_item(element: HtmlElement, quote: bool) -> Iterator[tuple[str, str]]:
+    own: list[str] = [element.text or ""]
+    nested: list[HtmlElement] = []
+    for child in element:
+        child_tag = _tag(child)
+        if child_tag in ("ul", "ol", "blockquote", "table"):
+            nested.append(child)
+        elif child_tag == "br":
+            own.append("\n")
+        elif child_tag and child_tag not in _DROP:
+            own.append(_html_text(child))
+        own.append(child.tail or "")
+    text = "\n".join(_collapse(line) for line in "".join(own).split("\n"))
+    text = re.sub(r"\n+", "\n", text).strip()
+    if text:
+        yield "list_item", text
+    for child in nested:
+        yield from _html_blocks(child, quote)
+
+
+def _inside_article(element: HtmlElement) -> bool:
+    return any(_tag(parent) in ("article", "main") for parent in element.iterancestors())
+
+
+__all__ = ["FORMATS", "SUFFIXES", "parse_html", "parse_markdown", "parse_text", "read"]
