@@ -16,6 +16,7 @@ import click
 
 from bireader._version import __version__
 from bireader.errors import BireaderError
+from bireader.reader import FORMATS as READ_FORMATS
 
 
 class _Group(click.Group):
@@ -70,13 +71,24 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print blocks with kinds, sentences and offsets.")
-def segment(file: str, as_json: bool) -> None:
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print blocks with kinds, sentences and offsets."
+)
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(sorted(READ_FORMATS)),
+    help="Input format (default: from the suffix, else sniffed).",
+)
+def segment(file: str, as_json: bool, input_format: str | None) -> None:
     """Print the sentences of FILE ('-' for stdin), one per line."""
+    from pathlib import Path
+
     from bireader.reader import read
 
-    document = read(file)
+    # FILE is always a path here (never text), so a missing one is an error.
+    document = read(file if file == "-" else Path(file), format=input_format)
     if as_json:
         payload = {
             "source": document.source,
