@@ -1,0 +1,254 @@
+"""Random-weight Argos packages, for tests and benchmarks only.
+
+No Argos model can be downloaded on a build machine without internet, so tests and
+benchmarks build their own ``.argosmodel``: the same layout as a real package
+(a zip of one directory holding ``metadata.json``, a CTranslate2 ``model/`` and a
+``sentencepiece.model``), with a SentencePiece model trained on Spanish texts and a
+Transformer whose weights are random. Its "translations" are nonsense English-looking
+pieces, but they go through the real code path and are deterministic: the same
+seed gives the same package and the same output.
+
+Sizes:
+
+``"tiny"``
+    2+2 layers, d_model 64, 4 heads, FFN 128, float32, vocabulary = whatever the
+    corpus gives (about 260 pieces for ``texts/``); builds in well under a second.
+``"base"``
+    The size of a real Argos es->en model (Transformer-base): 6+6 layers,
+    d_model 512, 8 heads, FFN 2048, vocabulary 32,000, int8 weights. The corpus
+    only yields a few hundred real pieces, so the vocabulary is padded to 32,000
+    with synthetic pieces (low score, so they never win when encoding real text,
+    but the decoder's output layer has the full 32k rows). Builds in a few seconds.
+
+This module is not used by the library itself.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from bireader.translation.models import ArgosPackage, install_from_file
+
+Size = Literal["tiny", "base"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    layers: int
+    d_model: int
+    heads: int
+    ffn: int
+    vocab: int | None  # None: as many pieces as the corpus yields
+    quantization: str
+
+
+SHAPES: dict[str, _Shape] = {
+    "tiny": _Shape(layers=2, d_model=64, heads=4, ffn=128, vocab=None, quantization="float32"),
+    "base": _Shape(layers=6, d_model=512, heads=8, ffn=2048, vocab=32_000, quantization="int8"),
+}
+
+_FALLBACK_CORPUS = (
+    "El gobierno anunció el miércoles un nuevo plan para reducir el precio de la vivienda. "
+    "Según fuentes oficiales, la medida entrará en vigor el próximo año.\n"
+    "Los vecinos, sin embargo, dudan de que cambie algo: «Llevamos años esperando», dijo uno."
+)
+
+
+def default_corpus() -> tuple[Path, ...]:
+    """``texts/*.es.txt`` of a source checkout (empty when installed as a wheel)."""
+    texts = Path(__file__).resolve().parents[1] / "texts"
+    return tuple(sorted(texts.glob("*.es.txt")))
+
+
+def _corpus_text(corpus_paths: Iterable[Path | str] | None) -> str:
+    paths = tuple(corpus_paths) if corpus_paths is not None else default_corpus()
+    text = "\n".join(Path(p).read_text(encoding="utf-8") for p in paths)
+    return text if text.strip() else _FALLBACK_CORPUS
+
+
+def _train_sentencepiece(text: str, vocab_size: int | None) -> bytes:
+    import sentencepiece as spm
+
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    model = io.BytesIO()
+    # One thread and a fixed seed sentence count: the trained model must not vary.
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=model,
+        model_type="unigram",
+        vocab_size=vocab_size or 8000,
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        num_threads=1,
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _pad_vocabulary(proto: bytes, existing: Sequence[str], size: int, seed: int) -> bytes:
+    """Append synthetic NORMAL pieces to a serialized ModelProto until it has ``size``.
+
+    Repeated protobuf fields may be appended by concatenation, so this needs no
+    protobuf library: each piece is field 1 holding {1: piece, 2: score}.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    onsets = [*"bcdfghjklmnprstvwz", "br", "ch", "cl", "pl", "st", "tr"]
+    vowels = [*"aeiou", "ai", "ea", "ou"]
+    seen = set(existing)
+    extra = bytearray()
+    count = len(existing)
+    while count < size:
+        syllables = int(rng.integers(1, 4))
+        word = "".join(
+            onsets[int(rng.integers(len(onsets)))] + vowels[int(rng.integers(len(vowels)))]
+            for _ in range(syllables)
+        )
+        piece = ("▁" + word) if rng.random() < 0.6 else word
+        if piece in seen:
+            continue
+        seen.add(piece)
+        raw = piece.encode("utf-8")
+        body = b"\x0a" + _varint(len(raw)) + raw + b"\x15" + struct.pack("<f", -50.0 - count * 1e-4)
+        extra += b"\x0a" + _varint(len(body)) + body
+        count += 1
+    return proto + bytes(extra)
+
+
+def _random_spec(shape: _Shape, vocab_size: int, seed: int) -> Any:
+    import ctranslate2
+    import numpy as np
+    from ctranslate2.specs import model_spec
+
+    spec = ctranslate2.specs.TransformerSpec.from_config(shape.layers, shape.heads)
+    rng = np.random.default_rng(seed)
+    d, ff = shape.d_model, shape.ffn
+
+    def normal(rows: int, cols: int) -> Any:
+        return rng.standard_normal((rows, cols), dtype=np.float32) / np.float32(np.sqrt(cols))
+
+    def weight_shape(scope: str) -> tuple[int, int]:
+        parts = scope.split("/")
+        layer = parts[-1]
+        if "embeddings" in parts[-1] or parts[-1] in ("projection",):
+            return vocab_size, d
+        if parts[-2] == "ffn":
+            return (ff, d) if layer == "linear_0" else (d, ff)
+        if parts[-2] == "self_attention":
+            return (3 * d, d) if layer == "linear_0" else (d, d)
+        if parts[-2] == "attention":
+            return (2 * d, d) if layer == "linear_1" else (d, d)
+        raise ValueError(f"unexpected weight {scope}")
+
+    def fill(layer: Any, name: str, value: Any) -> None:
+        scope, _, attr = name.rpartition("/")
+        if attr == "weight" and value is None:
+            setattr(layer, attr, normal(*weight_shape(scope)))
+        elif attr == "bias" and isinstance(value, str) and value == model_spec.OPTIONAL:
+            rows, _ = weight_shape(scope)
+            setattr(layer, attr, rng.standard_normal(rows, dtype=np.float32) * np.float32(0.02))
+        elif attr == "gamma" and value is None:
+            setattr(layer, attr, np.ones(d, dtype=np.float32))
+        elif attr == "beta" and value is None:
+            setattr(layer, attr, np.zeros(d, dtype=np.float32))
+
+    model_spec.visit_spec(spec, fill)
+    return spec
+
+
+def build_random_argos_package(
+    dest_dir: Path | str,
+    *,
+    size: Size = "tiny",
+    corpus_paths: Iterable[Path | str] | None = None,
+    seed: int = 0,
+    from_code: str = "es",
+    to_code: str = "en",
+) -> Path:
+    """Build a random-weight ``.argosmodel`` in ``dest_dir`` and return its path.
+
+    For tests and benchmarks only: the output is nonsense, but deterministic for a
+    given ``seed``. The SentencePiece model is trained on ``corpus_paths``
+    (default: ``texts/*.es.txt`` of the checkout).
+    """
+    import sentencepiece as spm
+
+    if size not in SHAPES:
+        raise ValueError(f"size must be one of {sorted(SHAPES)}, not {size!r}")
+    shape = SHAPES[size]
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+
+    sp_proto = _train_sentencepiece(_corpus_text(corpus_paths), shape.vocab)
+    sp = spm.SentencePieceProcessor(model_proto=sp_proto)
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    if shape.vocab is not None and len(pieces) < shape.vocab:
+        sp_proto = _pad_vocabulary(sp_proto, pieces, shape.vocab, seed)
+        sp = spm.SentencePieceProcessor(model_proto=sp_proto)
+        pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+    spec = _random_spec(shape, len(pieces), seed)
+    # SentencePiece's <unk>, <s>, </s> are CTranslate2's default special tokens.
+    spec.register_source_vocabulary(pieces)
+    spec.register_target_vocabulary(pieces)
+    spec.validate()
+    spec.optimize(quantization=shape.quantization)
+
+    code = f"translate-{from_code}_{to_code}-random-{size}"
+    top = f"{code}-s{seed}"
+    metadata = {
+        "package_version": f"1.0+random.{size}.s{seed}",
+        "argos_version": "1.9.0",
+        "from_code": from_code,
+        "from_name": "Spanish" if from_code == "es" else from_code,
+        "to_code": to_code,
+        "to_name": "English" if to_code == "en" else to_code,
+        "code": code,
+        "type": "translate",
+    }
+    readme = (
+        f"# {code}\n\nRandom-weight {size} Transformer built by bireader.testing for tests "
+        "and benchmarks. Its output is nonsense.\n"
+    )
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bireader-argos-") as tmp:
+        model_dir = Path(tmp) / "model"
+        model_dir.mkdir()
+        spec.save(str(model_dir))
+        out = dest / f"{top}.argosmodel"
+        partial = out.with_suffix(".argosmodel.part")
+        with zipfile.ZipFile(partial, "w") as archive:
+            deflated = zipfile.ZIP_DEFLATED
+            archive.writestr(f"{top}/metadata.json", json.dumps(metadata, indent=2), deflated)
+            archive.writestr(f"{top}/README.md", readme, deflated)
+            archive.writestr(f"{top}/sentencepiece.model", sp_proto, deflated)
+            for file in sorted(model_dir.iterdir()):
+                # Random int8 weights do not compress; storing them keeps builds fast.
+                method = zipfile.ZIP_STORED if file.name == "model.bin" else deflated
+                archive.write(file, f"{top}/model/{file.name}", method)
+        partial.replace(out)
+    return out
+
+
+def install_package_file(path: Path | str, packages_dir: Path | str) -> ArgosPackage:
+    """Install a ``.argosmodel`` into ``packages_dir`` (see :func:`install_from_file`)."""
+    return install_from_file(Path(path), Path(packages_dir))

@@ -1,0 +1,44 @@
+"""Shared fixtures. Keep this file small: fixtures only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bireader.testing import build_random_argos_package, install_package_file
+
+
+@pytest.fixture(scope="session")
+def argos_package_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight es->en ``.argosmodel``, built once per session."""
+    return build_random_argos_package(tmp_path_factory.mktemp("argos-build"), size="tiny")
+
+
+@pytest.fixture(scope="session")
+def _argos_installed_dir(
+    tmp_path_factory: pytest.TempPathFactory, argos_package_file: Path
+) -> Path:
+    directory = tmp_path_factory.mktemp("argos-packages")
+    install_package_file(argos_package_file, directory)
+    return directory
+
+
+@pytest.fixture
+def argos_packages_dir(_argos_installed_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``ARGOS_PACKAGES_DIR`` pointing at a directory holding the tiny es->en package.
+
+    The package is built and installed once per session; only the environment
+    variable is set per test. Do not modify the directory (copy it if you must).
+    """
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(_argos_installed_dir))
+    return _argos_installed_dir
+
+
+@pytest.fixture
+def no_argos_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``ARGOS_PACKAGES_DIR`` pointing at an empty directory: no Argos model installed."""
+    directory = tmp_path / "argos-packages-empty"
+    directory.mkdir()
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(directory))
+    return directory
