@@ -1,0 +1,291 @@
+"""A persistent translation cache: one SQLite file in the user cache directory.
+
+Entries are keyed by the engine's provenance signature (engine, engine and model
+versions, options) and a hash of the source sentence, so a change of model or
+option never returns a stale translation. The file lives in
+``platformdirs.user_cache_dir("bireader")`` unless ``BIREADER_CACHE_DIR`` or an
+explicit path says otherwise.
+
+Several processes may share the file: it uses WAL journaling, a busy timeout and
+one short transaction per batch. A cache that cannot be opened or turns out to be
+corrupt never stops a translation: it is logged, moved aside and rebuilt, or, if
+even that fails, bypassed.
+
+>>> import tempfile, pathlib
+>>> with TranslationCache(pathlib.Path(tempfile.mkdtemp()) / "t.sqlite3") as cache:
+...     cache.put_many("demo:1", [CachedTranslation("Hola.", "Hello.", (), "demo")])
+...     cache.get_many("demo:1", ["Hola.", "Adiós."])
+{'Hola.': CachedTranslation(source='Hola.', target='Hello.', flags=(), engine='demo')}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from bireader.translation.guard import GUARD_VERSION, check
+
+log = logging.getLogger("bireader")
+
+CACHE_ENV = "BIREADER_CACHE_DIR"
+FILENAME = "translations.sqlite3"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+# SQLite limits the number of host parameters in one statement; stay well below it.
+_CHUNK = 500
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    signature   TEXT    NOT NULL,
+    source_hash BLOB    NOT NULL,
+    target      TEXT    NOT NULL,
+    flags       TEXT    NOT NULL,
+    engine      TEXT    NOT NULL,
+    guard       INTEGER NOT NULL,
+    created     REAL    NOT NULL,
+    PRIMARY KEY (signature, source_hash)
+) WITHOUT ROWID
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CachedTranslation:
+    """One cached translation of ``source`` and the guard flags it earned."""
+
+    source: str
+    target: str
+    flags: tuple[str, ...]
+    engine: str
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    """What ``bireader cache info`` shows."""
+
+    path: Path
+    entries: int
+    size_bytes: int
+    usable: bool
+
+
+def default_cache_dir() -> Path:
+    """``$BIREADER_CACHE_DIR`` if set, else the platform's user cache directory for bireader."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("bireader"))
+
+
+def default_cache_path() -> Path:
+    """The cache file used when no path is given."""
+    return default_cache_dir() / FILENAME
+
+
+def source_hash(source: str) -> bytes:
+    """The key under which a source sentence is stored (its text itself is not)."""
+    return hashlib.sha256(source.encode("utf-8")).digest()
+
+
+class TranslationCache:
+    """The SQLite translation cache; open lazily, use as a context manager or ``close()``."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        if path is not None and Path(path).is_dir():
+            path = Path(path) / FILENAME
+        self.path = Path(path) if path is not None else default_cache_path()
+        self._conn: sqlite3.Connection | None = None
+        self._disabled = False
+
+    # -- connection -------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: transactions are opened explicitly and kept short.
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            with _transaction(conn):
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version not in (0, SCHEMA_VERSION):
+                    # Written by another bireader version: its entries cannot be read.
+                    conn.execute("DROP TABLE IF EXISTS translations")
+                conn.execute(_SCHEMA)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("SELECT count(*) FROM translations LIMIT 1").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._conn is not None or self._disabled:
+            return self._conn
+        try:
+            self._conn = self._connect()
+        except sqlite3.DatabaseError as exc:
+            log.warning("translation cache %s is unreadable (%s); rebuilding it", self.path, exc)
+            self._conn = self._rebuild()
+        except OSError as exc:
+            log.warning("translation cache %s cannot be opened (%s); not caching", self.path, exc)
+            self._disabled = True
+        return self._conn
+
+    def _rebuild(self) -> sqlite3.Connection | None:
+        """Move a corrupt file aside and start a fresh one; bypass the cache if that fails."""
+        try:
+            stamp = time.strftime("%Y%m%d%H%M%S")
+            for suffix in ("", "-wal", "-shm"):
+                old = Path(f"{self.path}{suffix}")
+                if old.exists():
+                    old.replace(f"{self.path}.corrupt-{stamp}{suffix}")
+            return self._connect()
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("translation cache %s cannot be rebuilt (%s); not caching", self.path, exc)
+            self._disabled = True
+            return None
+
+    def _fail(self, exc: sqlite3.Error) -> None:
+        self.close()
+        if type(exc) is sqlite3.DatabaseError:
+            # "file is not a database", "disk image is malformed": start afresh.
+            log.warning("translation cache %s is corrupt (%s); rebuilding it", self.path, exc)
+            self._conn = self._rebuild()
+        else:
+            log.warning("translation cache %s failed (%s); not caching", self.path, exc)
+            self._disabled = True
+
+    def close(self) -> None:
+        """Close the connection (the cache reopens on next use unless it was disabled)."""
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> TranslationCache:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def usable(self) -> bool:
+        """False once the cache was bypassed after an error."""
+        return self._connection() is not None
+
+    # -- entries ----------------------------------------------------------------------------
+
+    def get_many(self, signature: str, sources: Sequence[str]) -> dict[str, CachedTranslation]:
+        """Cached translations of those ``sources`` made under ``signature``, by source."""
+        conn = self._connection()
+        if conn is None or not sources:
+            return {}
+        by_hash = {source_hash(s): s for s in dict.fromkeys(sources)}
+        hashes = list(by_hash)
+        found: dict[str, CachedTranslation] = {}
+        try:
+            for i in range(0, len(hashes), _CHUNK):
+                chunk = hashes[i : i + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    "SELECT source_hash, target, flags, engine, guard FROM translations"
+                    f" WHERE signature = ? AND source_hash IN ({marks})",
+                    [signature, *chunk],
+                ).fetchall()
+                for digest, target, flags, engine, guard in rows:
+                    source = by_hash[bytes(digest)]
+                    stored = tuple(f for f in flags.split(",") if f)
+                    # Flags from an older guard are recomputed rather than trusted.
+                    kept = stored if guard == GUARD_VERSION else check(source, target)
+                    found[source] = CachedTranslation(source, target, kept, engine)
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return {}
+        return found
+
+    def put_many(self, signature: str, entries: Iterable[CachedTranslation]) -> None:
+        """Store ``entries`` under ``signature`` (one short transaction)."""
+        conn = self._connection()
+        if conn is None:
+            return
+        now = time.time()
+        rows = [
+            (signature, source_hash(e.source), e.target, ",".join(e.flags), e.engine,
+             GUARD_VERSION, now)
+            for e in entries
+        ]
+        if not rows:
+            return
+        try:
+            with _transaction(conn):
+                conn.executemany(
+                    "INSERT OR REPLACE INTO translations"
+                    " (signature, source_hash, target, flags, engine, guard, created)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
+    def info(self) -> CacheInfo:
+        """Path, number of entries and size on disk (file plus WAL)."""
+        entries = 0
+        conn = self._connection() if self.path.exists() else None
+        if conn is not None:
+            try:
+                entries = conn.execute("SELECT count(*) FROM translations").fetchone()[0]
+            except sqlite3.Error as exc:
+                self._fail(exc)
+        size = sum(
+            p.stat().st_size for p in (Path(f"{self.path}{s}") for s in ("", "-wal")) if p.exists()
+        )
+        return CacheInfo(self.path, entries, size, not self._disabled)
+
+    def clear(self) -> int:
+        """Delete every entry; return how many there were."""
+        if not self.path.exists():
+            return 0
+        conn = self._connection()
+        if conn is None:
+            # Unusable file: removing it is the only way to clear it.
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            return 0
+        try:
+            with _transaction(conn):
+                count: int = conn.execute("SELECT count(*) FROM translations").fetchone()[0]
+                conn.execute("DELETE FROM translations")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("VACUUM")
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return 0
+        return count
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``: take the write lock up front, waiting if busy."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+
+from bireader.translation import guard
+
+# (label, source, target, expected flags)
+CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("clean", "El alcalde habló ayer.", "The mayor spoke yesterday.", ()),
+    ("clean short", "Sí.", "Yes.", ()),
+    ("clean numbers", "Obtuvo 1.512 votos.", "He got 1,512 votes.", ()),
+    ("clean copy of a name", "Villanueva del Río", "Villanueva del Río", ()),
+    ("clean url", "Véase https://www.example.es/a", "See https://www.example.es/a", ()),
+    (
+        "runaway glued subword (es->en 1.9)",
+        "La corriente principal del partido.",
+        "The mainstremainstremainstremainstremainstre",
+        (guard.REPETITION,),
+    ),
+    ("repeated word", "Dijo que no.", "He said that that that that.", (guard.REPETITION,)),
+    (
+        "repeated trigram",
+        "La casa del pueblo.",
+        "the house of the house of the house of",
+        (guard.REPETITION,),
+    ),
+    ("repetition mirrored in source", "¡Ja, ja, ja, ja!", "Ha, ha, ha, ha!", ()),
+    ("bpe marks", "La casa grande.", "The big hou@@ se.", (guard.SUBWORD,)),
+    ("sentencepiece marks", "La casa grande.", "\u2581The \u2581big house.", (guard.SUBWORD,)),
+    ("empty", "La casa grande.", "", (guard.EMPTY,)),
+    ("blank", "La casa grande.", " \n", (guard.EMPTY,)),
+    ("empty source", "", "", ()),
+    (
+        "far too long",
+        "Hola.",
+        "Hello, and welcome to a sentence that says much more than its source ever did.",
+        (guard.TOO_LONG,),
+    ),
+    (
+        "untranslated",
+        "Los colegios electorales abrieron a las nueve.",
+        "Los colegios electorales abrieron a las nueve.",
+        (guard.UNTRANSLATED,),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_check(source: str, target: str, expected: tuple[str, ...]) -> None:
+    assert guard.check(source, target) == expected
+
+
+def test_flags_come_in_fixed_order() -> None:
+    flags = guard.check("Hola.", "Hel@@ lo hel@@ lo hel@@ lo hel@@ lo hel@@ lo")
+    assert list(flags) == [f for f in guard.FLAGS if f in flags]
+    assert len(flags) >= 2
+
+
+def test_every_flag_has_a_check() -> None:
+    assert set(guard.CHECKS) == set(guard.FLAGS)
+
+
+def test_checks_are_pure() -> None:
+    source, target = "El perro duerme.", "mainstremainstremainstre"
+    assert guard.check(source, target) == guard.check(source, target)
+    assert (source, target) == ("El perro duerme.", "mainstremainstremainstre")
+
+
+def test_too_long_threshold_is_adjustable() -> None:
+    assert not guard.too_long("Hola.", "Hello there, friend.")
+    assert guard.too_long("Hola.", "Hello there, friend.", ratio=1.0, slack=0)
