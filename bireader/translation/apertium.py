@@ -1,0 +1,429 @@
+"""The Apertium engine: ``apertium -u spa-eng``, one process per document.
+
+Apertium reads a *stream format* in which ``\\ [ ] ^ $ / < > @ { }`` are reserved and
+``[...]`` is a *superblank* passed through untouched. bireader writes that format
+itself (``-f none``) instead of letting ``apertium-destxt`` do it, so each sentence is
+framed exactly: ``[bireader-s<i>]`` + escaped sentence + ``.[]`` + ``[bireader-e<i>]``,
+and sentences are separated by NUL characters with null-flush mode on (``-z``), which
+makes every program of the pipeline translate each sentence on its own. The output is
+split on NUL and every chunk is checked against its own frame, so a translation can
+never land on the wrong sentence: a chunk whose frame is broken is retried alone, and
+if that fails too, ``TranslationFailed`` is raised.
+
+The output a reader sees is then cleaned (:func:`clean_english`); ``clean=False``
+returns what Apertium produced, minus the stream-format escapes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+from collections.abc import Sequence
+from typing import Any
+
+from bireader.errors import EngineUnavailable, TranslationFailed
+from bireader.model import Provenance
+from bireader.translation.base import EngineStatus
+
+log = logging.getLogger("bireader")
+
+PAIR = "spa-eng"
+PACKAGE = "apertium-eng-spa"
+INSTALL = f"sudo apt-get update && sudo apt-get install apertium {PACKAGE}"
+
+# Reserved in the stream format: a backslash keeps them literal through the pipeline.
+_ESCAPED = frozenset("\\[]^$/<>@{}")
+# Escaping does not survive for these ('~' and '¿¡' escaped are even deleted, '#' and
+# '*' come back bare, like Apertium's own marks), so they travel inside superblanks.
+_IN_BLANK = frozenset("~#*")
+_MARKS = frozenset("*#@")
+_START = "bireader-s"
+_END = "bireader-e"
+# URLs and e-mail addresses are not Spanish: they travel in superblanks, and the
+# cleaner leaves them alone.
+_PROTECTED = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)\]]"  # URLs
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+)
+
+
+def status() -> EngineStatus:
+    """Whether ``apertium`` is on PATH and has the ``spa-eng`` mode."""
+    return ApertiumEngine.status()
+
+
+def encode(index: int, sentence: str) -> str:
+    """Frame ``sentence`` as chunk ``index`` of Apertium's stream format.
+
+    >>> encode(3, "¿Uno [2] $3?\\n\\nsí")
+    '[bireader-s3]¿Uno \\\\[2\\\\] \\\\$3?[\\n\\n]sí.[][bireader-e3]'
+    """
+    out: list[str] = [f"[{_START}{index}]"]
+    blank: list[str] = []
+
+    def flush_blank() -> None:
+        if not blank:
+            return
+        run = "".join(blank)
+        if run.strip(" "):
+            out.append(f"[{_escape_blank(run)}]")
+        else:
+            out.append(run)
+        blank.clear()
+
+    protected = {m.start(): m.end() for m in _PROTECTED.finditer(sentence)}
+    position = 0
+    while position < len(sentence):
+        if position in protected:
+            flush_blank()
+            end = protected[position]
+            out.append(f"[{_escape_blank(sentence[position:end])}]")
+            position = end
+            continue
+        char = sentence[position]
+        position += 1
+        if char.isspace() or char in _IN_BLANK or (not char.isprintable() and char != "\0"):
+            blank.append(char)
+            continue
+        flush_blank()
+        if char == "\0":
+            out.append(" ")
+        elif char in _ESCAPED:
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    flush_blank()
+    # The period + empty superblank is how apertium-destxt marks a sentence end it
+    # inserted; without a blank after it the last word's period is lost in -z mode.
+    out.append(f".[][{_END}{index}]")
+    return "".join(out)
+
+
+def _escape_blank(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("]", "\\]").replace("[", "\\[").replace("\0", " ")
+
+
+def decode(chunk: str, index: int, *, drop_marks: bool = True) -> str | None:
+    """The plain text of output chunk ``index``, or None if its frame is broken.
+
+    Escapes are resolved, superblanks unwrapped, the inserted ``.[]`` removed and,
+    with ``drop_marks``, bare ``* # @`` before a word (Apertium's unknown-word marks;
+    the source's own ``#`` and ``*`` travel inside superblanks) dropped.
+
+    >>> decode("[bireader-s0]\\\\@ana *Pepe said [#]yes.[][bireader-e0]", 0)
+    '@ana Pepe said #yes'
+    >>> decode("[bireader-s1]Hello.[]", 1) is None
+    True
+    """
+    pieces = _tokens(chunk)
+    if pieces is None or len(pieces) < 2:
+        return None
+    if pieces[0] != ("blank", f"{_START}{index}") or pieces[-1] != ("blank", f"{_END}{index}"):
+        return None
+    body = pieces[1:-1]
+    out: list[str] = []
+    for position, (kind, value) in enumerate(body):
+        if kind == "blank":
+            if value.startswith((_START, _END)):
+                return None
+            out.append(value)
+        elif kind == "char":
+            out.append(value)
+        else:  # a bare character: the only place Apertium's marks can be
+            following = body[position + 1] if position + 1 < len(body) else None
+            if value == "." and following == ("blank", ""):
+                continue
+            if (
+                drop_marks
+                and value in _MARKS
+                and following is not None
+                and following[0] != "blank"
+                and following[1].isalnum()
+            ):
+                continue
+            out.append(value)
+    return "".join(out)
+
+
+def _tokens(chunk: str) -> list[tuple[str, str]] | None:
+    """Split a chunk into ('bare'|'char', c) and ('blank', content); None if malformed."""
+    tokens: list[tuple[str, str]] = []
+    position, size = 0, len(chunk)
+    while position < size:
+        char = chunk[position]
+        if char == "\\":
+            if position + 1 >= size:
+                return None
+            tokens.append(("char", chunk[position + 1]))
+            position += 2
+        elif char == "[":
+            content: list[str] = []
+            position += 1
+            while position < size and chunk[position] != "]":
+                if chunk[position] == "\\" and position + 1 < size:
+                    position += 1
+                content.append(chunk[position])
+                position += 1
+            if position >= size:
+                return None
+            tokens.append(("blank", "".join(content)))
+            position += 1
+        elif char == "]":
+            return None
+        else:
+            tokens.append(("bare", char))
+            position += 1
+    return _merge_wordbound(tokens)
+
+
+def _merge_wordbound(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    # "[[x]]" (a word-bound blank, never produced by bireader's input) parses as the
+    # blank "[x" followed by a bare "]": drop both rather than leak formatting.
+    merged: list[tuple[str, str]] = []
+    for kind, value in tokens:
+        if (
+            (kind, value) == ("bare", "]")
+            and merged
+            and merged[-1][0] == "blank"
+            and (merged[-1][1].startswith("["))
+        ):
+            merged.pop()
+            continue
+        merged.append((kind, value))
+    return merged
+
+
+# --- cleaning -----------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"«": "“", "»": "”", "‹": "‘", "›": "’"})
+_INVERTED = re.compile(r"[¿¡]\s*")
+# "14.00 h" / "14.00 horas" / "9.30 hours"; a period after "h" is kept unless a
+# lower-case word follows (then it was the abbreviation's, not the sentence's).
+_TIME_H = re.compile(
+    r"(?<![\d.,])([01]?\d|2[0-3])[.:]([0-5]\d)\s?(?:h|hrs?|horas|hours)\b(?:\.(?=\s+[a-z]))?"
+)
+_TIME_AMPM = re.compile(r"(?<![\d.,])(1[0-2]|0?\d)\.([0-5]\d)(?=\s?(?:[ap]\.\s?m\.|[ap]m\b))")
+# Spanish writes clock times with an article ("a las 4.30"); Apertium keeps it.
+_TIME_ARTICLE = re.compile(r"(?<=\bthe )([01]?\d|2[0-3])\.([0-5]\d)(?![\d]|[.,]\d)")
+_THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:\.\d{3})+(?![\d]|[.,]\d)")
+_DECIMAL = re.compile(r"(?<![\d.,])(\d+),(\d+)(?![\d]|[.,]\d)")
+_PERCENT = re.compile(r"(\d)[ \u00a0\u202f\u2009]+%")
+_DOUBLE_PERIOD = re.compile(r"(?<=[^.\s])\.\.(?!\.)")
+_SPACE_BEFORE = re.compile(r"(?<=\S)[ \u00a0\u202f]+(?=[,.;:!?)\]}”’]+(?:\s|$))")
+_SPACE_AFTER_OPEN = re.compile(r"([(“‘])[ \u00a0\u202f]+")
+_SPACES = re.compile(r"[ \t\u00a0\u202f]{2,}")
+
+
+def clean_english(text: str) -> str:
+    """Fix what Apertium leaves Spanish in its English, without touching the words.
+
+    >>> clean_english("He  said «no» ,  ¿why ?")
+    'He said “no”, why?'
+    >>> clean_english("1.500 people, 3,5 % more, at 14.00 h in 2024")
+    '1,500 people, 3.5% more, at 14:00 in 2024'
+    >>> clean_english("See https://x.es/a,1.500 or ana.lopez@x.es: 12.5%")
+    'See https://x.es/a,1.500 or ana.lopez@x.es: 12.5%'
+    """
+    parts: list[str] = []
+    last = 0
+    for match in _PROTECTED.finditer(text):
+        parts.append(_clean_plain(text[last : match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(_clean_plain(text[last:]))
+    return _tidy_spaces("".join(parts))
+
+
+def _clean_plain(text: str) -> str:
+    text = text.translate(_QUOTES)
+    text = _INVERTED.sub("", text)
+    text = _TIME_H.sub(_clock, text)
+    text = _TIME_AMPM.sub(_clock, text)
+    text = _TIME_ARTICLE.sub(_clock, text)
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(".", ","), text)
+    text = _DECIMAL.sub(_decimal, text)
+    text = _PERCENT.sub(r"\1%", text)
+    return _DOUBLE_PERIOD.sub(".", text)
+
+
+def _clock(match: re.Match[str]) -> str:
+    return f"{int(match.group(1))}:{match.group(2)}"
+
+
+def _decimal(match: re.Match[str]) -> str:
+    whole, fraction = match.group(1), match.group(2)
+    # "1,500" is also how English writes fifteen hundred: leave the ambiguous case.
+    if len(fraction) == 3 and len(whole) <= 3 and not whole.startswith("0"):
+        return match.group(0)
+    return f"{whole}.{fraction}"
+
+
+def _tidy_spaces(text: str) -> str:
+    text = _SPACE_AFTER_OPEN.sub(r"\1", text)
+    text = _SPACE_BEFORE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+# --- the engine ---------------------------------------------------------------------
+
+
+class ApertiumEngine:
+    """Spanish -> English with Apertium's rule-based ``spa-eng`` pair.
+
+    Options: ``clean`` (default True) applies :func:`clean_english` and drops
+    unknown-word marks; ``timeout`` (seconds, default scaled to the input size).
+    """
+
+    name = "apertium"
+    sentences_per_call: int | None = None
+    """The pipeline passes the whole document at once: one process per document."""
+
+    def __init__(self, *, clean: bool = True, timeout: float | None = None, **options: Any):
+        status = self.status()
+        if not status.ready:
+            raise EngineUnavailable(f"{status.detail}; install it with: {status.fix}")
+        if options:
+            log.debug("apertium: ignoring options %s", ", ".join(sorted(options)))
+        self.clean = clean
+        self.timeout = timeout
+        self._provenance = Provenance(
+            engine=self.name,
+            engine_version=_apertium_version(),
+            model=PAIR,
+            model_version=_package_version(PACKAGE),
+            options={"unknown_marks": "off", "clean": "on" if clean else "off"},
+        )
+
+    @classmethod
+    def status(cls) -> EngineStatus:
+        """Ready when ``apertium`` is on PATH and lists the ``spa-eng`` mode."""
+        program = shutil.which("apertium")
+        if program is None:
+            return EngineStatus(
+                cls.name, False, f"apertium is not installed (Debian package {PACKAGE})", INSTALL
+            )
+        try:
+            listed = subprocess.run(
+                [program, "-l"], capture_output=True, text=True, timeout=20, check=False
+            ).stdout
+        except (OSError, subprocess.SubprocessError) as exc:
+            return EngineStatus(cls.name, False, f"apertium -l failed: {exc}", INSTALL)
+        if PAIR not in listed.split():
+            return EngineStatus(
+                cls.name, False, f"apertium has no {PAIR} mode (Debian package {PACKAGE})", INSTALL
+            )
+        return EngineStatus(cls.name, True, f"apertium {PAIR} ({program})")
+
+    def provenance(self) -> Provenance:
+        """Engine ``apertium``, its version, model ``spa-eng`` and its package version."""
+        return self._provenance
+
+    def safer(self) -> None:
+        """Apertium is rule-based: there is no more conservative decoding."""
+        return None
+
+    def close(self) -> None:
+        """Nothing to release: each call runs its own process."""
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        """Translate all ``sentences`` with one ``apertium`` process; same length and order."""
+        results: dict[int, str] = {i: "" for i, text in enumerate(sentences) if not text.strip()}
+        todo = [i for i in range(len(sentences)) if i not in results]
+        if todo:
+            failed = self._translate_into(results, todo, sentences)
+            if failed:
+                # Never guess: retry each broken sentence alone (rare, hostile input).
+                log.warning("apertium: %d sentence(s) lost their frame; retrying", len(failed))
+                for index in failed:
+                    if self._translate_into(results, [index], sentences):
+                        raise TranslationFailed(
+                            f"apertium output could not be mapped to sentence {index + 1}: "
+                            f"{sentences[index][:60]!r}"
+                        )
+        return [self._finish(results[i]) for i in range(len(sentences))]
+
+    def _translate_into(
+        self, results: dict[int, str], indices: list[int], sentences: Sequence[str]
+    ) -> list[int]:
+        """Translate ``sentences[i]`` for ``i`` in ``indices`` in one process; return failures."""
+        chunks = self._run([encode(i, sentences[i]) for i in indices])
+        if any(chunk.strip() for chunk in chunks[len(indices) :]):
+            log.debug("apertium: unexpected trailing output ignored")
+        failed = []
+        for position, index in enumerate(indices):
+            chunk = chunks[position] if position < len(chunks) else ""
+            text = decode(chunk, index, drop_marks=self.clean)
+            if text is None:
+                failed.append(index)
+            else:
+                results[index] = text
+        return failed
+
+    def _finish(self, text: str) -> str:
+        return clean_english(text) if self.clean else text.strip()
+
+    def _run(self, chunks: list[str]) -> list[str]:
+        data = "".join(chunk + "\0" for chunk in chunks).encode("utf-8", "replace")
+        timeout = self.timeout if self.timeout is not None else 30.0 + len(data) / 2000
+        command = ["apertium", "-u", "-z", "-f", "none", PAIR]
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,  # so a timeout can stop the whole pipeline
+            )
+        except OSError as exc:
+            raise TranslationFailed(f"cannot run apertium: {exc}") from exc
+        try:
+            out, err = process.communicate(data, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            _kill_group(process)
+            raise TranslationFailed(f"apertium did not finish within {timeout:.0f} s") from exc
+        if process.returncode != 0:
+            first = err.decode("utf-8", "replace").strip().splitlines()
+            detail = first[0] if first else f"exit status {process.returncode}"
+            raise TranslationFailed(f"apertium failed: {detail}")
+        return out.decode("utf-8", "replace").split("\0")
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        process.kill()
+    process.communicate()
+
+
+def _apertium_version() -> str:
+    try:
+        out = subprocess.run(
+            ["apertium", "-V"], capture_output=True, text=True, timeout=20, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    match = re.search(r"\d+(?:\.\d+)+", out)
+    return match.group(0) if match else "unknown"
+
+
+def _package_version(package: str) -> str | None:
+    """The installed Debian package version, or None off Debian."""
+    if shutil.which("dpkg-query") is None:
+        return None
+    try:
+        done = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Version}", package],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
