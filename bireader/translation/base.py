@@ -33,6 +33,19 @@ class Engine(Protocol):
         ...
 
 
+# Optional members an engine may have, looked up with getattr by the pipeline:
+#   safer() -> Engine | None   a copy decoding more conservatively (repetition penalty,
+#                              no-repeat n-grams), used to retry flagged sentences; it may
+#                              share the engine's resources and is never closed itself.
+#   close() -> None            release processes/models; called by whoever built the engine.
+#   sentences_per_call: int | None
+#                              how many sentences the pipeline passes to one translate_batch
+#                              call (default DEFAULT_SENTENCES_PER_CALL); None = the whole
+#                              document at once, for engines that start a process per call.
+
+DEFAULT_SENTENCES_PER_CALL = 64
+
+
 @dataclass(frozen=True, slots=True)
 class EngineStatus:
     """Whether an engine can run here and, if not, the command that makes it ready."""
@@ -96,3 +109,29 @@ def get_engine(name: str = "auto", **options: Any) -> Engine:
             return get_engine(status.name, **options)
     fixes = "; or ".join(f"{s.fix}" for s in statuses if s.fix)
     raise EngineUnavailable(f"no translation engine is ready: {fixes}")
+
+
+def sentences_per_call(engine: Engine) -> int | None:
+    """How many sentences to give ``engine`` per call (None: all of them at once)."""
+    value = getattr(engine, "sentences_per_call", DEFAULT_SENTENCES_PER_CALL)
+    return value if value is None or value > 0 else None
+
+
+def safer_engine(engine: Engine) -> Engine | None:
+    """``engine.safer()`` when the engine offers a more conservative copy of itself, else None."""
+    make = getattr(engine, "safer", None)
+    safer: Engine | None = make() if callable(make) else None
+    return safer if safer is not engine else None
+
+
+def close_engine(engine: Engine) -> None:
+    """Call ``engine.close()`` if it has one."""
+    close = getattr(engine, "close", None)
+    if callable(close):
+        close()
+
+
+def ready_engine_names(exclude: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Registered engines that are ready here, in ``auto`` order first, minus ``exclude``."""
+    ordered = [*AUTO_ORDER, *(n for n in ENGINES if n not in AUTO_ORDER)]
+    return tuple(n for n in ordered if n not in exclude and engine_status(n).ready)
