@@ -17,6 +17,7 @@ from bireader.errors import (
     TranslationFailed,
 )
 from bireader.formats.base import export
+from bireader.formats.tmx import read_tmx
 from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence
 from bireader.reader import read
 from bireader.segment import segment_document, split_sentences
@@ -39,6 +40,7 @@ __all__ = [
     "__version__",
     "export",
     "read",
+    "read_tmx",
     "segment_document",
     "split_sentences",
     "translate",

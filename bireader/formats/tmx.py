@@ -1,0 +1,466 @@
+"""TMX 1.4b export (streaming) and import.
+
+Export writes one ``<tu>`` per pair, in document order, through lxml's incremental
+writer, so memory does not grow with the number of pairs. Text that XML 1.0 cannot
+carry is stripped, so the file is valid against ``tmx14.dtd`` whatever it is given.
+
+Import (:func:`read_tmx`) reads any TMX with Spanish and English variants back into a
+``BilingualDocument``; hostile XML (entity declarations, external entities, DTD
+fetches) is refused with ``InputError``. See ``docs/tmx.md``.
+
+>>> clean_xml_text("a\\x00b\\x1bc\\ufffe\\td")
+'abc\\td'
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from bireader._version import __version__
+from bireader.errors import ExportError, InputError
+from bireader.model import (
+    BLOCK_KINDS,
+    BilingualDocument,
+    Block,
+    BlockKind,
+    Document,
+    Pair,
+    Provenance,
+    Sentence,
+)
+
+FORMAT = "tmx"
+CREATION_TOOL = "bireader"
+DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+
+# What XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LANG_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# Elements inside <seg> whose own text is native code (e.g. "<b>"), not content.
+_NATIVE_CODE = frozenset({"bpt", "ept", "ph", "it", "ut"})
+
+_log = logging.getLogger("bireader")
+
+
+def clean_xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (controls, lone surrogates, U+FFFE/F)."""
+    return _NOT_XML.sub("", text)
+
+
+def tmx_date(moment: datetime) -> str:
+    """TMX's basic ISO 8601 form in UTC.
+
+    >>> tmx_date(datetime(2026, 11, 27, 14, 5, 9, tzinfo=UTC))
+    '20261127T140509Z'
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def parse_tmx_date(value: str) -> datetime | None:
+    """The inverse of :func:`tmx_date`; None when ``value`` is not in that form."""
+    try:
+        return datetime.strptime(value.strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- export
+
+
+def write(
+    bi: BilingualDocument,
+    stream: IO[bytes],
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    pretty: bool = True,
+    **options: Any,
+) -> None:
+    """Write ``bi`` as TMX 1.4b (UTF-8) to the binary ``stream``, one ``<tu>`` at a time.
+
+    ``source_lang``/``target_lang`` are the ``xml:lang`` codes of the two variants
+    (default: the document's language and ``bi.target_lang``, e.g. ``es``/``en``);
+    give region codes such as ``es-ES``/``en-US`` for CAT tools that want them.
+    """
+    from lxml import etree
+
+    if options:
+        raise ExportError(f"the tmx exporter has no option {', '.join(sorted(options))!r}")
+    src = _lang_code(source_lang or bi.document.lang)
+    tgt = _lang_code(target_lang or bi.target_lang)
+    if src.lower() == tgt.lower():
+        raise ExportError(f"source and target language codes are the same: {src!r}")
+    date = tmx_date(bi.created)
+    newline = "\n" if pretty else ""
+    try:
+        with etree.xmlfile(stream, encoding="UTF-8") as xf:
+            xf.write_declaration()
+            xf.write_doctype(DOCTYPE)
+            with xf.element("tmx", version="1.4"):
+                xf.write(newline)
+                xf.write(_header(bi, src, date), pretty_print=pretty)
+                with xf.element("body"):
+                    xf.write(newline)
+                    for number, pair in enumerate(bi.pairs, start=1):
+                        xf.write(_unit(bi, pair, number, src, tgt, date), pretty_print=pretty)
+                xf.write(newline)
+    except (ValueError, etree.LxmlError) as exc:
+        raise ExportError(f"cannot write TMX: {exc}") from exc
+
+
+def _lang_code(code: str) -> str:
+    if not _LANG_CODE.match(code):
+        raise ExportError(f"not a language code: {code!r} (expected e.g. 'es' or 'es-ES')")
+    return code.replace("_", "-")
+
+
+def _prop(parent: Any, kind: str, value: str) -> None:
+    from lxml import etree
+
+    etree.SubElement(parent, "prop", type=kind).text = clean_xml_text(value)
+
+
+def _header(bi: BilingualDocument, src: str, date: str) -> Any:
+    from lxml import etree
+
+    header = etree.Element(
+        "header",
+        {
+            "creationtool": CREATION_TOOL,
+            "creationtoolversion": bi.bireader_version,
+            "segtype": "sentence",
+            # The format of the memory this was exported from: ours.
+            "o-tmf": CREATION_TOOL,
+            "adminlang": "en",
+            "srclang": src,
+            "datatype": "plaintext",
+            "creationdate": date,
+        },
+    )
+    doc, prov = bi.document, bi.provenance
+    if doc.source:
+        _prop(header, "x-document", doc.source)
+    if doc.title:
+        _prop(header, "x-title", doc.title)
+    for key in sorted(doc.metadata):
+        _prop(header, f"x-metadata-{key}", doc.metadata[key])
+    _prop(header, "x-engine", prov.engine)
+    _prop(header, "x-engine-version", prov.engine_version)
+    if prov.model:
+        _prop(header, "x-model", prov.model)
+    if prov.model_version:
+        _prop(header, "x-model-version", prov.model_version)
+    for key in sorted(prov.options):
+        _prop(header, f"x-option-{key}", prov.options[key])
+    _prop(header, "x-signature", prov.signature())
+    return header
+
+
+def _unit(bi: BilingualDocument, pair: Pair, number: int, src: str, tgt: str, date: str) -> Any:
+    from lxml import etree
+
+    tu = etree.Element("tu", tuid=str(number), creationdate=date, srclang=src)
+    if bi.document.source:
+        _prop(tu, "x-document", bi.document.source)
+    _prop(tu, "x-block-index", str(pair.block_index))
+    _prop(tu, "x-block-kind", pair.block_kind)
+    _prop(tu, "x-engine", pair.engine)
+    model = bi.provenance.model
+    if model and pair.engine == bi.provenance.engine:
+        version = bi.provenance.model_version
+        _prop(tu, "x-model", f"{model}@{version}" if version else model)
+    for flag in pair.flags:
+        _prop(tu, "x-flag", flag)
+    for lang, text in ((src, pair.source.text), (tgt, pair.target)):
+        tuv = etree.SubElement(tu, "tuv")
+        tuv.set(_XML_LANG, lang)
+        etree.SubElement(tuv, "seg").text = clean_xml_text(text)
+    return tu
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass(slots=True)
+class _Unit:
+    source: str
+    target: str
+    props: dict[str, list[str]] = field(default_factory=dict)
+    creationtool: str | None = None
+
+    def prop(self, kind: str) -> str | None:
+        values = self.props.get(kind)
+        return values[0] if values else None
+
+
+def read_tmx(
+    path: str | os.PathLike[str],
+    *,
+    source_lang: str = "es",
+    target_lang: str = "en",
+) -> BilingualDocument:
+    """Read a TMX file with ``source_lang`` and ``target_lang`` variants into a bilingual value.
+
+    Variants match by primary language subtag (``es``, ``es-ES``, ``ES-es`` ...).
+    The ``Document`` is rebuilt from the source segments: one block per
+    ``x-block-index`` run (bireader's own files) or per unit, sentences joined by a
+    space, blocks by a blank line. Inline markup keeps its text content except the
+    native codes of ``bpt``/``ept``/``ph``/``it``/``ut``, which are dropped (and logged).
+    Raises ``InputError`` on malformed or hostile XML or when no unit has both languages.
+    """
+    from lxml import etree
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"cannot read {str(path)!r}: no such file")
+    header: dict[str, Any] = {"attrib": {}, "props": {}}
+    units: list[_Unit] = []
+    skipped = 0
+    try:
+        for event, element in etree.iterparse(
+            str(file),
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        ):
+            if event == "start":
+                if element.getparent() is None:
+                    _check_root(element)
+                continue
+            tag = _local(element.tag)
+            if tag == "header":
+                header["attrib"] = dict(element.attrib)
+                header["props"] = _props(element)
+                element.clear()
+            elif tag == "tu":
+                unit = _read_unit(element, source_lang, target_lang, len(units) + skipped + 1)
+                if unit is None:
+                    skipped += 1
+                else:
+                    units.append(unit)
+                # Free what was read: memory stays flat on large memories.
+                element.clear()
+                parent = element.getparent()
+                if parent is not None:
+                    while element.getprevious() is not None:
+                        del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{file}: not well-formed XML: {exc}") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from exc
+    if skipped:
+        _log.warning(
+            "%s: skipped %d translation unit(s) without both %s and %s",
+            file, skipped, source_lang, target_lang,
+        )
+    if not units:
+        raise InputError(
+            f"{file}: no translation unit has both a {source_lang!r} and a {target_lang!r} variant"
+        )
+    return _bilingual(file, header["attrib"], header["props"], units, source_lang, target_lang)
+
+
+def _check_root(root: Any) -> None:
+    info = root.getroottree().docinfo
+    dtd = info.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        names = ", ".join(sorted({entity.name for entity in dtd.iterentities()}))
+        raise InputError(
+            f"refusing a TMX file that declares XML entities ({names}): "
+            "entity expansion and external entities are not allowed"
+        )
+    if _local(root.tag) != "tmx":
+        raise InputError(f"not a TMX file: the root element is <{_local(root.tag)}>, not <tmx>")
+
+
+def _local(tag: Any) -> str:
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _props(element: Any) -> dict[str, list[str]]:
+    props: dict[str, list[str]] = {}
+    for child in element:
+        if _local(child.tag) == "prop":
+            _no_entities(child)
+            props.setdefault(child.get("type", ""), []).append(child.text or "")
+    return props
+
+
+def _no_entities(element: Any) -> None:
+    from lxml import etree
+
+    for node in element.iter():
+        if isinstance(node, etree._Entity):
+            raise InputError(f"refusing an unresolved XML entity reference {node.text}")
+
+
+def _lang_of(tuv: Any) -> str:
+    # TMX 1.4 uses xml:lang; TMX 1.1 files use a plain `lang` attribute.
+    lang = tuv.get(_XML_LANG) or tuv.get("lang") or ""
+    return re.split(r"[-_]", lang.strip(), maxsplit=1)[0].lower()
+
+
+def _read_unit(tu: Any, source_lang: str, target_lang: str, number: int) -> _Unit | None:
+    texts: dict[str, str] = {}
+    dropped: list[str] = []
+    for tuv in tu:
+        if _local(tuv.tag) != "tuv":
+            continue
+        lang = _lang_of(tuv)
+        if lang not in (source_lang, target_lang):
+            continue
+        if lang in texts:
+            _log.debug("tu %s: more than one %r variant; keeping the first", number, lang)
+            continue
+        seg = next((c for c in tuv if _local(c.tag) == "seg"), None)
+        if seg is None:
+            continue
+        _no_entities(seg)
+        texts[lang] = "".join(_seg_text(seg, dropped))
+    if dropped:
+        _log.info(
+            "tu %s: dropped the native code of inline <%s>", tu.get("tuid", number),
+            ">, <".join(sorted(set(dropped))),
+        )
+    if source_lang not in texts or target_lang not in texts:
+        return None
+    return _Unit(texts[source_lang], texts[target_lang], _props(tu), tu.get("creationtool"))
+
+
+def _seg_text(element: Any, dropped: list[str], *, native: bool = False) -> Iterator[str]:
+    """The content text of a <seg>: text of <hi>/<sub> kept, native code dropped."""
+    if element.text and not native:
+        yield element.text
+    for child in element:
+        tag = _local(child.tag)
+        if tag in _NATIVE_CODE:
+            if (child.text or "").strip():
+                dropped.append(tag)
+            # Native code itself is dropped, but a <sub> inside it is translatable text.
+            yield from _seg_text(child, dropped, native=True)
+        elif tag == "sub" or not native:
+            yield from _seg_text(child, dropped)
+        if child.tail and not native:
+            yield child.tail
+
+
+def _bilingual(
+    file: Path,
+    attrib: Mapping[str, str],
+    props: Mapping[str, list[str]],
+    units: list[_Unit],
+    source_lang: str,
+    target_lang: str,
+) -> BilingualDocument:
+    def first(kind: str) -> str | None:
+        values = props.get(kind)
+        return values[0] if values else None
+
+    tool = attrib.get("creationtool") or "unknown"
+    ours = tool == CREATION_TOOL
+    provenance = Provenance(
+        engine=first("x-engine") or tool,
+        engine_version=first("x-engine-version") or attrib.get("creationtoolversion", ""),
+        model=first("x-model"),
+        model_version=first("x-model-version"),
+        options={
+            kind.removeprefix("x-option-"): values[0]
+            for kind, values in props.items()
+            if kind.startswith("x-option-") and values
+        },
+    )
+    text_parts: list[str] = []
+    offset = 0
+    blocks: list[Block] = []
+    pairs: list[Pair] = []
+    for group_kind, group in _groups(units):
+        if blocks:
+            text_parts.append("\n\n")
+            offset += 2
+        block_start = offset
+        sentences: list[Sentence] = []
+        for n, unit in enumerate(group):
+            if n:
+                text_parts.append(" ")
+                offset += 1
+            sentence = Sentence(unit.source, offset, offset + len(unit.source))
+            text_parts.append(unit.source)
+            offset = sentence.end
+            sentences.append(sentence)
+            pairs.append(
+                Pair(
+                    source=sentence,
+                    target=unit.target,
+                    block_index=len(blocks),
+                    block_kind=group_kind,
+                    engine=unit.prop("x-engine") or unit.creationtool or provenance.engine,
+                    flags=tuple(unit.props.get("x-flag", ())),
+                )
+            )
+        blocks.append(Block(group_kind, block_start, offset, tuple(sentences)))
+    document = Document(
+        text="".join(text_parts),
+        blocks=tuple(blocks),
+        lang=source_lang,
+        title=first("x-title"),
+        source=first("x-document") or str(file),
+        metadata={
+            kind.removeprefix("x-metadata-"): values[0]
+            for kind, values in props.items()
+            if kind.startswith("x-metadata-") and values
+        },
+    )
+    created = parse_tmx_date(attrib.get("creationdate", "")) or datetime.fromtimestamp(
+        file.stat().st_mtime, UTC
+    ).replace(microsecond=0)
+    return BilingualDocument(
+        document=document,
+        pairs=tuple(pairs),
+        provenance=provenance,
+        target_lang=target_lang,
+        created=created,
+        bireader_version=attrib.get("creationtoolversion", __version__) if ours else __version__,
+    )
+
+
+def _groups(units: Iterable[_Unit]) -> Iterator[tuple[BlockKind, list[_Unit]]]:
+    """Consecutive units sharing an ``x-block-index`` form one block; others stand alone."""
+    group: list[_Unit] = []
+    key: str | None = None
+    kind: BlockKind = "paragraph"
+    for unit in units:
+        index = unit.prop("x-block-index")
+        if group and (index is None or index != key):
+            yield kind, group
+            group = []
+        if not group:
+            kind = _kind(unit.prop("x-block-kind"))
+        group.append(unit)
+        key = index
+    if group:
+        yield kind, group
+
+
+def _kind(value: str | None) -> BlockKind:
+    if value in BLOCK_KINDS:
+        kind: BlockKind = value  # type: ignore[assignment]
+        return kind
+    return "paragraph"
