@@ -224,7 +224,7 @@ def _as_existing_path(source: str) -> Path | None:
 
 def _looks_like_path(source: str) -> bool:
     """A single short line naming a file, not a sentence of text."""
-    if "\n" in source or len(source) > 260 or not source.strip():
+    if "\n" in source or len(source) > 260 or not source.strip() or re.search(r"[<>]", source):
         return False
     candidate = source.strip()
     if _PATHLIKE_SUFFIX.search(candidate):
@@ -358,6 +358,7 @@ _DASH = re.compile(r"[ \t]*—")
 _FINAL_PUNCT = ".!?…:;,"
 _CLOSERS = "\"'»”’)]"
 _SHORT = 160
+_WRAP_WIDTH = 100  # lines of hard-wrapped text are at most this long
 _CREDIT = re.compile(
     r"\b(?:foto(?:grafía)?s?|imagen|ilustración|vídeo|video|archivo|cedida|captura|"
     r"EFE|Reuters|AFP|AP|Europa Press|Getty(?: Images)?|Agencias)\b",
@@ -448,8 +449,8 @@ def _line_kind(line: str) -> str | None:
         return "list_item"
     if _DASH.match(line):
         after = line.lstrip()[1:]
-        # Dialogue (a turn, or a turn with a «—dijo» insert); otherwise a dash list.
-        return "dialogue" if after[:1] in "¿¡" or " —" in after or "—" in after else "list_item"
+        # Spanish dialogue attaches the raya to the word (—Sí.); a list puts a space.
+        return "list_item" if after[:1].isspace() else "dialogue"
     return None
 
 
@@ -471,6 +472,23 @@ def _ends_alone(lines: Sequence[str], index: int, width: int) -> bool:
     if index + 1 < len(lines) and lines[index + 1].lstrip()[:1].islower():
         return False
     return len(lines) == 1 or index == len(lines) - 1 or len(line) < 0.75 * width
+
+
+def _ends_paragraph(lines: Sequence[str], index: int, width: int) -> bool:
+    """Does a line ending a sentence also end its paragraph (no blank line follows)?
+
+    Yes when the next line starts a new sentence and either the lines are long
+    (one paragraph per line, as copied from web pages) or this line is clearly
+    shorter than the others (the last line of a hard-wrapped paragraph).
+    """
+    if index + 1 >= len(lines):
+        return False
+    core = lines[index].strip().rstrip(_CLOSERS)
+    if not core or core[-1] not in ".!?…":
+        return False
+    if lines[index + 1].lstrip()[:1].islower():
+        return False
+    return width > _WRAP_WIDTH or len(lines[index].strip()) < 0.75 * width
 
 
 def _text_blocks(text: str) -> Iterator[tuple[str, int, int]]:
@@ -500,10 +518,11 @@ def _text_blocks(text: str) -> Iterator[tuple[str, int, int]]:
                     paragraph = None
                 marker = _BULLET.match(line) if kind == "list_item" else None
                 groups.append((kind or "standalone", start + (marker.end() if marker else 0), end))
-            elif paragraph is None:
-                paragraph = (start, end)
             else:
-                paragraph = (paragraph[0], end)
+                paragraph = (start, end) if paragraph is None else (paragraph[0], end)
+                if _ends_paragraph(lines, index, width):
+                    groups.append(("paragraph", *paragraph))
+                    paragraph = None
         if paragraph is not None:
             groups.append(("paragraph", *paragraph))
         for kind, start, end in groups:
@@ -844,6 +863,8 @@ def _html_blocks(element: HtmlElement, quote: bool = False) -> Iterator[tuple[st
     tag = _tag(element)
     if tag in _DROP or (tag == "header" and not _inside_article(element)):
         return
+    if tag in ("td", "th") and not _has_block_descendant(element):
+        return  # a data cell: numbers and labels, not prose (layout cells hold <p>s)
     if tag in _LEAF_BLOCKS and not (tag in ("dd", "dt") and _has_block_descendant(element)):
         kind = _LEAF_BLOCKS[tag]
         yield ("quote" if quote and kind == "paragraph" else kind), _html_text(element)

@@ -1,0 +1,392 @@
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bireader
+from bireader.errors import InputError
+from bireader.model import Document
+from bireader.reader import parse_text, read
+
+DATA = Path(__file__).parent / "data" / "reader"
+ROOT = Path(__file__).parents[1]
+SAMPLE = ROOT / "texts" / "miami-talks.es.txt"
+ARTICLES = sorted((ROOT / "texts").glob("*.es.txt"))
+
+
+def kinds_and_texts(doc: Document) -> list[list[str]]:
+    return [[block.kind, doc.text[block.start : block.end]] for block in doc.blocks]
+
+
+def assert_offsets_slice_text(doc: Document) -> None:
+    for block in doc.blocks:
+        assert 0 <= block.start < block.end <= len(doc.text)
+        for sentence in block.sentences:
+            assert block.start <= sentence.start < sentence.end <= block.end
+            assert doc.text[sentence.start : sentence.end] == sentence.text
+
+
+# --------------------------------------------------------------------------- plain-text blocks
+
+_CASES: list[dict[str, Any]] = json.loads((DATA / "text_blocks.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            case,
+            id=case["label"],
+            marks=[pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else [],
+        )
+        for case in _CASES
+    ],
+)
+def test_text_blocks(case: dict[str, Any]) -> None:
+    doc = parse_text(case["input"])
+    assert kinds_and_texts(doc) == case["expected"]
+    assert len(doc.text) == len(case["input"]), "plain text keeps its length, so offsets hold"
+
+
+def test_wrapped_lines_become_spaces_only_inside_blocks() -> None:
+    text = "Titular\n\nUna línea que sigue\nen la siguiente y termina aquí.\n"
+    doc = parse_text(text)
+    assert doc.text == "Titular\n\nUna línea que sigue en la siguiente y termina aquí.\n"
+
+
+def test_byline_goes_to_metadata() -> None:
+    doc = parse_text("Titular de prueba\n\nPor María J. Fernández\n\nTexto.")
+    assert doc.metadata["byline"] == "Por María J. Fernández"
+    assert doc.metadata["format"] == "text"
+
+
+# --------------------------------------------------------------------------- the sample article
+
+
+def test_sample_article_has_nine_sentences_and_two_captions() -> None:
+    doc = read(SAMPLE)
+    captions = [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "caption"]
+    assert captions == [
+        "Steve Witkoff",
+        "Kirill Dmitriev, director del fondo soberano de riqueza de Rusia",
+    ]
+    assert [b.kind for b in doc.blocks].count("paragraph") == 9
+    assert len(list(doc.sentences())) == 11
+    assert doc.title is None  # the sample starts with a sentence, not a headline
+    original = SAMPLE.read_text("utf-8")
+    for sentence in doc.sentences():
+        assert original[sentence.start : sentence.end] == sentence.text
+        assert "\n" not in sentence.text
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=[p.name for p in ARTICLES])
+def test_articles_read_with_exact_offsets(path: Path) -> None:
+    doc = read(path)
+    assert doc.source == str(path)
+    assert_offsets_slice_text(doc)
+    assert doc.blocks and all(block.sentences for block in doc.blocks)
+
+
+def test_own_articles_have_titles_bylines_captions_and_lists() -> None:
+    for name in ("elecciones-municipales.es.txt", "ola-de-calor.es.txt"):
+        doc = read(ROOT / "texts" / name)
+        kinds = [block.kind for block in doc.blocks]
+        assert kinds[0] == "heading" and doc.title == doc.text[: doc.blocks[0].end]
+        assert doc.metadata["byline"].startswith("Por ")
+        assert "caption" in kinds and kinds.count("list_item") >= 4
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def test_str_path_pathlike_file_objects_and_bytes_agree() -> None:
+    by_path = read(str(SAMPLE))
+    assert read(SAMPLE) == by_path
+    with SAMPLE.open("rb") as binary:
+        assert read(binary).blocks == by_path.blocks
+    with SAMPLE.open(encoding="utf-8") as textual:
+        assert read(textual).blocks == by_path.blocks
+    assert read(SAMPLE.read_bytes()).blocks == by_path.blocks
+    assert read(SAMPLE.read_text("utf-8")).blocks == by_path.blocks
+
+
+def test_text_string_is_text() -> None:
+    doc = read("El Sr. Pérez llegó. Luego se fue.")
+    assert doc.source == "<string>"
+    assert [s.text for s in doc.sentences()] == ["El Sr. Pérez llegó.", "Luego se fue."]
+
+
+def test_text_string_ending_with_a_suffix_word_is_still_text() -> None:
+    doc = read("Mira el archivo adjunto, por favor: contiene el acta.")
+    assert doc.source == "<string>"
+
+
+@pytest.mark.parametrize(
+    "source", ["nope.txt", "carpeta/articulo.md", "C:\\textos\\nota.html", "x.TMX", "a/b"]
+)
+def test_path_looking_string_that_does_not_exist(source: str) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read(source)
+
+
+def test_url_is_refused_with_a_hint() -> None:
+    with pytest.raises(InputError, match="offline"):
+        read("https://example.invalid/articulo.html")
+
+
+def test_missing_pathlike(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"nada\.txt: no such file"):
+        read(tmp_path / "nada.txt")
+
+
+def test_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a directory"):
+        read(str(tmp_path))
+    with pytest.raises(InputError, match="is a directory"):
+        read(tmp_path)
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "secreto.txt"
+    path.write_text("Hola.")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    # Simulated: the suite may run as root, who can read a chmod 0 file.
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(InputError, match=r"secreto\.txt: permission denied") as info:
+        read(path)
+    assert isinstance(info.value.__cause__, PermissionError)
+
+
+def test_unsupported_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "memoria.tmx"
+    path.write_text("<tmx/>")
+    with pytest.raises(InputError, match=r"cannot read \.tmx"):
+        read(path)
+
+
+def test_stdin_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.TextIOWrapper(io.BytesIO("Hola. Adiós.\n".encode()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stream)
+    doc = read("-")
+    assert doc.source == "<stdin>"
+    assert [s.text for s in doc.sentences()] == ["Hola.", "Adiós."]
+
+
+def test_file_object_name_selects_the_format() -> None:
+    with (DATA / "article.md").open("rb") as stream:
+        assert read(stream).metadata["format"] == "markdown"
+
+
+def test_unknown_format() -> None:
+    with pytest.raises(InputError, match="unknown format"):
+        read("Hola.", format="pdf")
+
+
+def test_explicit_format_overrides_sniffing() -> None:
+    doc = read("# No es un titular\n\nTexto.", format="text")
+    assert doc.text.startswith("# No es")
+    assert read("# Titular\n\nTexto.").title == "Titular"
+
+
+def test_object_without_read_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="cannot read a int"):
+        read(42)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+SPANISH = "Crónica de Año Nuevo"
+
+
+@pytest.mark.parametrize("name", ["utf8.txt", "utf8-bom.txt", "utf16le-bom.txt", "utf16be-bom.txt"])
+def test_unicode_encodings_decode_silently(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="bireader"):
+        doc = read(DATA / name)
+    assert doc.title == SPANISH
+    assert not doc.text.startswith("\ufeff")
+    assert "Núñez" in doc.text and "«sí»" in doc.text
+    assert not caplog.records
+
+
+def test_windows_1252_with_crlf_warns(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bireader"):
+        doc = read(DATA / "cp1252-crlf.txt")
+    assert "3,5 € por “un café”." in doc.text
+    assert "\r" not in doc.text
+    assert doc.title == SPANISH
+    assert any("Windows-1252" in record.getMessage() for record in caplog.records)
+    assert all(record.name == "bireader" for record in caplog.records)
+
+
+def test_latin1_is_decoded(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="bireader"):
+        doc = read(DATA / "latin1.txt")
+    assert "El niño comió ñoquis en Cádiz." in doc.text
+    assert caplog.records
+
+
+def test_nfc_controls_and_line_ends(tmp_path: Path) -> None:
+    doc = read(DATA / "controls.txt")
+    assert doc.text == "Hola mundo. Café rico.\n\nFin.\n"
+    assert [s.text for s in doc.sentences()][-1] == "Fin."
+
+
+@pytest.mark.parametrize("name", ["binary.bin", "nul.txt"])
+def test_binary_input(name: str) -> None:
+    with pytest.raises(InputError, match=rf"{name}: binary"):
+        read(DATA / name)
+
+
+def test_control_heavy_bytes_without_nul_are_binary(tmp_path: Path) -> None:
+    path = tmp_path / "raro.txt"
+    path.write_bytes(bytes(range(1, 9)) * 50)
+    with pytest.raises(InputError, match="binary"):
+        read(path)
+
+
+def test_pdf_magic_is_binary(tmp_path: Path) -> None:
+    path = tmp_path / "informe.dat"
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\nstream")
+    with pytest.raises(InputError, match="binary"):
+        read(path)
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "whitespace.txt"])
+def test_empty_input(name: str) -> None:
+    with pytest.raises(InputError, match=rf"{name}: input is empty"):
+        read(DATA / name)
+
+
+def test_empty_string_is_empty_input() -> None:
+    with pytest.raises(InputError, match="empty"):
+        read("   \n\u00a0 ")
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_article() -> None:
+    doc = read(DATA / "article.html")
+    assert doc.title == "Calor récord en Córdoba"
+    assert doc.metadata["format"] == "html"
+    assert doc.metadata["author"] == "Ana M.ª Beltrán"
+    assert kinds_and_texts(doc) == [
+        ["heading", "Calor récord en Córdoba"],
+        ["paragraph", "Por Ana M.ª Beltrán"],
+        [
+            "paragraph",
+            "Los termómetros marcaron 44,5\u00a0°C a las 17.00 h. "
+            "El Sr. Pérez se refugió en la biblioteca.",
+        ],
+        ["caption", "Un operario se refresca en una fuente (Foto: EFE)"],
+        ["heading", "Consejos"],
+        ["list_item", "Beber agua."],
+        ["list_item", "Evitar el sol"],
+        ["list_item", "sobre todo de 12.00 h a 18.00 h."],
+        ["quote", "«Lo excepcional se está convirtiendo en lo normal», dijo el Dr. Vidal."],
+        ["caption", "Máximas del martes"],
+    ]
+    for dropped in ("no es texto", "color", "Suscríbete", "Portada", "Compartir", "Publicidad"):
+        assert dropped not in doc.text
+    assert "©" not in doc.text
+    assert_offsets_slice_text(doc)
+
+
+def test_html_blocks_are_joined_by_blank_lines() -> None:
+    doc = read("<html><body><h1>Uno</h1><p>Dos.</p><p>Tres.</p></body></html>")
+    assert doc.text == "Uno\n\nDos.\n\nTres."
+
+
+def test_html_without_article_uses_body_and_title_from_head() -> None:
+    doc = read(
+        "<html><head><title>Página</title></head><body><p>Hola.</p><div>Suelto.</div></body></html>"
+    )
+    assert doc.title == "Página"
+    assert kinds_and_texts(doc) == [["paragraph", "Hola."], ["paragraph", "Suelto."]]
+
+
+def test_html_declared_charset_is_honoured() -> None:
+    doc = read(DATA / "declared-cp1252.html")
+    assert doc.text == "Pleno municipal: “sesión” de 3 € por asistente."
+    assert doc.title == "Diario | El pleno"
+
+
+def test_html_br_ends_a_sentence() -> None:
+    doc = read("<p>Calle Mayor 1<br>Madrid</p>", format="html")
+    assert [s.text for s in doc.sentences()] == ["Calle Mayor 1", "Madrid"]
+
+
+def test_html_does_not_resolve_external_entities(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRETO")
+    hostile = (
+        f'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file://{secret}">]>'
+        "<html><body><p>Hola &x; adiós.</p></body></html>"
+    )
+    doc = read(hostile, format="html")
+    assert "SECRETO" not in doc.text
+    assert "Hola" in doc.text
+
+
+def test_html_with_no_text_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="no readable text"):
+        read("<html><body><script>x()</script><nav>Menú</nav></body></html>")
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def test_markdown_article() -> None:
+    doc = read(DATA / "article.md")
+    assert doc.title == "Calor récord en Córdoba"
+    assert kinds_and_texts(doc) == [
+        ["heading", "Calor récord en Córdoba"],
+        ["paragraph", "Por Ana M.ª Beltrán"],
+        [
+            "paragraph",
+            "Los termómetros marcaron 44,5 °C a las 17.00 h. "
+            "El Sr. Pérez se refugió en la biblioteca municipal.",
+        ],
+        ["caption", "Un operario se refresca en una fuente"],
+        ["caption", "Foto: EFE"],
+        ["heading", "Consejos"],
+        ["list_item", "Beber agua."],
+        ["list_item", "Evitar el sol, sobre todo de 12.00 h a 18.00 h."],
+        ["list_item", "Consultar al médico."],
+        ["quote", "«Lo excepcional se está convirtiendo en lo normal», dijo el Dr. Vidal."],
+        [
+            "paragraph",
+            "Escriba a redaccion@example.invalid o visite https://example.invalid/calor.",
+        ],
+    ]
+    assert "no_es_texto" not in doc.text
+    assert_offsets_slice_text(doc)
+
+
+def test_markdown_setext_heading_and_escapes() -> None:
+    doc = read("Titular\n=======\n\nUn \\*asterisco\\* y snake_case_name.\n", format="markdown")
+    assert kinds_and_texts(doc) == [
+        ["heading", "Titular"],
+        ["paragraph", "Un *asterisco* y snake_case_name."],
+    ]
+
+
+# --------------------------------------------------------------------------- package API
+
+
+def test_public_api_reads() -> None:
+    doc = bireader.read(SAMPLE)
+    assert isinstance(doc, bireader.Document)
+    assert bireader.InputError is InputError
