@@ -1,37 +1,135 @@
 """Spanish sentence segmentation with character offsets.
 
-PLACEHOLDER: a naive splitter so the pipeline runs end to end; the real rules
-replace it (issue: foundation / segmentation).
+Rule based and single pass: a compiled pattern finds each *candidate* (a run of
+``.``, ``?``, ``!``, ``…`` with any closing quotes or brackets, followed by
+whitespace), and a few dictionary look-ups decide whether it ends a sentence.
+A newline always ends a segment. The rules and their limits are in
+``docs/segmentation.md``.
+
+>>> split_sentences("Llegó el Sr. Pérez a EE. UU. El viaje duró 3,5 h. ¿Vendrás? —preguntó Ana.")
+['Llegó el Sr. Pérez a EE. UU.', 'El viaje duró 3,5 h.', '¿Vendrás? —preguntó Ana.']
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
+from typing import Final
 
 from bireader.model import Document, Sentence
 
-_BOUNDARY = re.compile(r"(?<=[.!?…])\s+(?=[¿¡«\"“A-ZÁÉÍÓÚÑ])|\n+")
+__all__ = ["segment_document", "sentence_spans", "split_sentences"]
+
+# --- What kind of abbreviation a word before a period is ------------------------------------
+# title:   always followed by a name or more text: never ends a sentence (Sr., Dr., p. ej.).
+# mid:     usually followed by a number; ends a sentence only before a typical sentence opener.
+# numeric: also an ordinary word (no, mar): only a following number keeps the sentence going.
+# final:   often closes a sentence (etc., EE. UU., S. A., a. m.): ends one before any capital.
+_TITLE, _MID, _NUMERIC, _FINAL = "title", "mid", "numeric", "final"
+
+
+def _words(spaced: str) -> list[str]:
+    return spaced.split()
+
+
+_ABBREVIATIONS: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        _words("""
+            sr sra srta sres sras srs dr dra dres dras don dña dª lic lcdo lcda ldo lda ing arq
+            prof profa profs excmo excma exmo exma excmos ilmo ilma ilmos hble rvdo rvda pbro
+            mons fr sto sta gral cnel tte sgto cmdte almte mr mrs ms mt st sr.d sra.dña p.ej
+            p.e ej v.gr vs cf cfr i.e e.g s.s s.m s.a.r avda av ctra pza pl c/ apdo sto.dgo
+        """),
+        _TITLE,
+    ),
+    **dict.fromkeys(
+        _words("""
+            pág págs pp párr párrf núm núms num nro nros nº n° n.º art arts cap caps vol vols
+            fig figs tel telf tfno ext aprox admón adm dpto depto dcha izq máx mín doc docs ed
+            eds edic coord trad tít secc sig sigs ss ene feb abr may jun jul ago sep sept oct
+            nov dic lun mié mier jue vie sáb sab hab cra ud uds vd vds esp gob int ref pto
+        """),
+        _MID,
+    ),
+    **dict.fromkeys(_words("no mar set col vid dom"), _NUMERIC),
+    **dict.fromkeys(
+        _words("""
+            etc ee.uu eeuu jj.oo rr.hh cc.oo ff.aa cc.aa aa.pp pp.aa ss.mm vv.aa s.a s.l s.a.u
+            s.l.u s.c s.coop cía hnos inc ltd ltda corp a.m p.m a.c d.c a.j.c d.j.c u.s.a
+        """),
+        _FINAL,
+    ),
+}
+
+# Capitalized words that typically open a sentence and are rarely surnames: after an
+# ambiguous period (an initial, a "mid" abbreviation) they tip the decision to a split.
+_STARTERS: Final[frozenset[str]] = frozenset(
+    _words("""
+        el la los las lo un una unos unas en por para pero sin con según tras desde durante
+        hasta hacia ante entre sobre contra mediante este esta estos estas esto ese esa esos
+        esas eso aquel aquella aquellos aquellas su sus mi mis tu tus nuestro nuestra al no ni
+        se le les nos me te hoy ayer además ahora entonces así también tampoco aunque cuando
+        como si sí ya y o que qué quien quién quienes cuál cuáles cómo dónde cuándo cuánto es
+        era fue son eran fueron hay ha han había habrá será serán está están estaba otro otra
+        otros otras todo toda todos todas cada muchos muchas pocos algunos algunas ninguno
+        nadie nada él ella ellos ellas yo usted ustedes allí aquí después antes luego mientras
+        incluso sólo solo más menos muy pues porque dicha dicho dichos dichas tal tales ambos
+        ambas varios varias
+    """)
+)
+
+# Nouns that name a letter as a label ("vitamina C", "plan B"): that letter is no initial.
+_LABEL_NOUNS: Final[frozenset[str]] = frozenset(
+    _words("""
+        vitamina vitaminas plan grupo tipo clase letra fase serie categoría zona nivel anexo
+        apartado opción hepatitis modelo bloque sector puerta terminal pabellón división fila
+        sala planta carril escalera eje cara lado rango
+    """)
+)
+
+# Brand names that end in "!" in the middle of a sentence.
+_BANG_NAMES: Final[frozenset[str]] = frozenset({"yahoo"})
+
+_TERMINALS: Final = ".!?…"
+_CLOSERS: Final = "\"”’'»)]}"
+_OPENERS: Final = "¿¡«“‘\"'([{—–-"
+
+# A line (a newline always ends a segment).
+_LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+# A candidate: the token before it (lazily, so `head` gets all the terminals) and a run
+# of terminals and closers holding at least one terminal, followed by whitespace.
+_CANDIDATE = re.compile(
+    r"(?<!\S)(?P<tok>\S*?)(?=[\"”’'»)\]}]*[.!?…])"
+    r"(?P<head>[.!?…]*)(?P<rest>[\"”’'»)\]}]*(?:[.!?…]+[\"”’'»)\]}]*)*)(?=\s)"
+)
+# What follows a candidate: whitespace, opening marks, then the first word (if any).
+_NEXT = re.compile(r"\s+(?P<op>[¿¡«“‘\"'(\[{—–\-$€£]*)(?P<w>[^\W_]+)?")
+_ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
+# Spans a boundary inside which does not end a sentence: parentheses and brackets always;
+# quotations only when an attribution follows them («...», dijo; «...» —dijo).
+_BRACKETS = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
+_QUOTES = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
+_ATTRIBUTION = re.compile(r"\s*(?:[,;:]|[—–]?\s*(?P<w>[^\W\d_]))")
+_ENUM_PREFIX = re.compile(r"[\s•·*▪►‣◦\-–—]*\Z")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """``(start, end)`` offsets of the sentences in ``text[start:end]``, whitespace trimmed."""
-    stop = len(text) if end is None else end
+    """``(start, end)`` offsets of the sentences in ``text[start:end]``, whitespace trimmed.
+
+    Offsets index ``text`` itself, so every span slices back to its sentence:
+
+    >>> text = "Llegó a EE. UU. El viaje fue largo."
+    >>> [text[s:e] for s, e in sentence_spans(text)]
+    ['Llegó a EE. UU.', 'El viaje fue largo.']
+    >>> sentence_spans("xx  Hola.\\nAdiós. ", 2)
+    [(4, 9), (10, 16)]
+    """
+    lo, hi, _ = slice(start, end).indices(len(text))
     spans: list[tuple[int, int]] = []
-    pos = start
-    for match in _BOUNDARY.finditer(text, start, stop):
-        spans.extend(_trimmed(text, pos, match.start()))
-        pos = match.end()
-    spans.extend(_trimmed(text, pos, stop))
+    for line in _LINE.finditer(text, lo, hi):
+        _line_spans(text, line.start(), line.end(), spans)
     return spans
-
-
-def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return [(start, end)] if start < end else []
 
 
 def split_sentences(text: str) -> list[str]:
@@ -39,20 +137,148 @@ def split_sentences(text: str) -> list[str]:
 
     >>> split_sentences("Hola. ¿Qué tal?")
     ['Hola.', '¿Qué tal?']
+    >>> split_sentences("«No voy a dimitir», afirmó el Dr. Gómez. La sesión siguió.")
+    ['«No voy a dimitir», afirmó el Dr. Gómez.', 'La sesión siguió.']
     """
     return [text[s:e] for s, e in sentence_spans(text)]
 
 
 def segment_document(document: Document) -> Document:
-    """A new ``Document`` whose blocks carry their sentences with offsets."""
+    """A new ``Document`` whose blocks carry their sentences with offsets.
+
+    >>> from bireader.model import Block
+    >>> doc = Document("Título\\n\\nUno. Dos.", (Block("heading", 0, 6), Block("paragraph", 8, 17)))
+    >>> [(s.text, s.start) for s in segment_document(doc).sentences()]
+    [('Título', 0), ('Uno.', 8), ('Dos.', 13)]
+    """
+    text = document.text
     blocks = tuple(
         replace(
             block,
             sentences=tuple(
-                Sentence(document.text[s:e], s, e)
-                for s, e in sentence_spans(document.text, block.start, block.end)
+                Sentence(text[s:e], s, e) for s, e in sentence_spans(text, block.start, block.end)
             ),
         )
         for block in document.blocks
     )
     return replace(document, blocks=blocks)
+
+
+def _line_spans(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> None:
+    """Append the trimmed sentence spans of one line ``text[lo:hi]`` to ``spans``."""
+    begin = lo
+    protected: list[tuple[int, int]] | None = None
+    for cand in _CANDIDATE.finditer(text, lo, hi):
+        cut = cand.end()
+        if not _ends_sentence(text, cand, lo, hi):
+            continue
+        if protected is None:
+            protected = _protected_spans(text, lo, hi)
+        if protected and _inside(protected, cut):
+            continue
+        _append_trimmed(text, begin, cut, spans)
+        begin = cut
+    _append_trimmed(text, begin, hi, spans)
+
+
+def _ends_sentence(text: str, cand: re.Match[str], lo: int, hi: int) -> bool:
+    """Whether the candidate ``cand`` closes a sentence (the heart of the rules)."""
+    nxt = _NEXT.match(text, cand.end(), hi)
+    if nxt is None or not nxt["w"]:
+        return False  # "hab. / km²", "D.C. - Colombia", a lone symbol: same sentence
+    word: str = nxt["w"]
+    first = word[0]
+    if first.islower():
+        return False  # "¿Vendrás? —preguntó", "etc. y", "Entonces… apareció"
+    head, rest = cand["head"], cand["rest"]
+    raw = cand["tok"]
+    tok = raw.lstrip(_OPENERS)
+    if not head:
+        return True  # terminal only after a closer: '"crisis". Agregó', '(fig. 6). En'
+    if "?" in head or "!" in head:
+        return not (head == "!" and tok.lower() in _BANG_NAMES)
+    if head != ".":
+        # An ellipsis ("...", "…"): a capital opens a new sentence, a number does not.
+        return not (first.isdigit() or (raw in ("(", "[") and rest[:1] in (")", "]")))
+    if rest and rest[0] in _CLOSERS and any(ch in _TERMINALS for ch in rest):
+        return True  # '«...EE. UU.».' ends whatever was inside
+    if (
+        len(tok) <= 2
+        and tok.isalpha()
+        and not nxt["op"]
+        and len(word) <= 3
+        and text.startswith(".", nxt.end())
+    ):
+        return False  # inside a spaced abbreviation: "EE. UU.", "a. m.", "S. A."
+    kind = _kind(text, cand.start("tok") + len(raw) - len(tok), tok, lo)
+    if rest and kind != "enum":
+        return True  # a closing quote or bracket after the period: "(S. A.) El"
+    if first.isdigit():
+        return kind == "plain"  # "es 2. 2 + 2" splits; "No. 103", "D.C. 6" do not
+    if kind == "plain":
+        return True
+    if _ROMAN.match(word) and kind != "initials":
+        return False  # "cap. IX", "s. XII", "pp. XI-XII"
+    if kind in (_FINAL, _NUMERIC, "label", "short"):
+        return True
+    if kind in (_MID, "initials"):
+        return word.lower() in _STARTERS
+    return False  # title, enum
+
+
+def _kind(text: str, tok_start: int, tok: str, lo: int) -> str:
+    """Classify the token ``tok`` (at ``tok_start``) that a period follows."""
+    if not tok:
+        return "plain"
+    if tok[0].isdigit() or tok[-1].isdigit():
+        if len(tok) <= 3 and tok.isdigit() and _ENUM_PREFIX.match(text, lo, tok_start):
+            return "enum"  # "1. Busca atención", "• 2. Aliméntate"
+        return "plain"
+    parts = [p for p in tok.split(".") if p]
+    # Earlier dotted short tokens of the same abbreviation: "EE. UU", "a. m", "J. K".
+    pos = tok_start
+    while len(parts) < 5 and pos - 2 > lo and text[pos - 1].isspace() and text[pos - 2] == ".":
+        k = text.rfind(" ", lo, pos - 2) + 1 or lo
+        prev = text[k : pos - 2].lstrip(_OPENERS)
+        if not (0 < len(prev) <= 5 and prev.replace(".", "").isalpha()):
+            break
+        parts[:0] = [p for p in prev.split(".") if p]
+        pos = pos - 2 - len(prev)
+    if not all(len(p) == 1 and p.isupper() for p in parts):
+        for size in range(len(parts), 0, -1):
+            kind = _ABBREVIATIONS.get(".".join(parts[-size:]).lower())
+            if kind:
+                return kind
+    if len(parts[-1]) == 1 and parts[-1].isupper():
+        before = text[max(lo, pos - 20) : pos].split()
+        if len(parts) == 1 and before and before[-1].lower() in _LABEL_NOUNS:
+            return "label"  # "vitamina C.", "plan B."
+        return "initials"  # "María J. Fernández", "J.E. Nithard", "A. B. G."
+    if len(parts) == 1 and len(tok) <= 3 and tok.islower() and tok.isalpha():
+        return "short"  # "s." (siglo), "h.", "m.": only a Roman numeral keeps them going
+    return "plain"
+
+
+def _protected_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` of brackets, and of quotations followed by an attribution."""
+    spans = [m.span() for m in _BRACKETS.finditer(text, lo, hi)]
+    for quote in _QUOTES.finditer(text, lo, hi):
+        follow = _ATTRIBUTION.match(text, quote.end(), hi)
+        if follow and (follow["w"] is None or follow["w"].islower()):
+            spans.append(quote.span())
+    spans.sort()
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` falls strictly inside one of ``spans`` (sorted by start)."""
+    index = bisect_right(spans, (pos, pos))
+    return any(s < pos < e for s, e in spans[:index])
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        left = start + len(chunk) - len(chunk.lstrip())
+        spans.append((left, left + len(stripped)))
