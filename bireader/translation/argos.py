@@ -1,0 +1,338 @@
+"""The Argos engine: an installed Argos package run directly with CTranslate2.
+
+argostranslate translates paragraph by paragraph, sentence-splits with Stanza or
+MiniSBD, and imports torch. bireader already has the sentences, so it tokenizes them
+with the package's SentencePiece model and sends the whole document to
+``ctranslate2.Translator.translate_batch`` in token-bounded batches: no torch, no
+Stanza, no argostranslate at translation time.
+
+``ctranslate2`` and ``sentencepiece`` are imported only when an engine is built, and
+the loaded model is kept for the life of the process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import logging
+import math
+import os
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bireader.errors import EngineUnavailable, ModelNotInstalled, TranslationFailed
+from bireader.model import Provenance
+from bireader.translation.base import EngineStatus
+from bireader.translation.models import INSTALL_FIX, ArgosPackage, find_package, packages_dir
+
+log = logging.getLogger("bireader")
+
+Tokens = list[str]
+
+_CLAUSE_BREAKS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(?<=;)\s+"),
+    re.compile(r"(?<=:)\s+"),
+    re.compile(r"(?<=,)\s+"),
+    re.compile(r"\s+"),
+)
+"""Where an over-long sentence is cut, tried in this order: ; then : then , then spaces."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArgosOptions:
+    """Decoding settings. Those that change the output go into the provenance."""
+
+    beam_size: int = 4
+    """Argos Translate's default."""
+    length_penalty: float = 0.2
+    """Argos Translate's setting, so output matches what argostranslate gives."""
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    max_input_tokens: int = 150
+    """Longer sentences are split at clause boundaries and the parts translated alone."""
+    decoding_ratio: float = 1.5
+    decoding_extra: int = 10
+    """Each segment may produce at most ``ratio * input_tokens + extra`` tokens."""
+    max_batch_tokens: int = 2048
+    """Source tokens per CTranslate2 batch (``batch_type="tokens"``)."""
+
+    def max_decoding_length(self, input_tokens: int) -> int:
+        """The output cap for a segment of ``input_tokens`` tokens.
+
+        >>> ArgosOptions().max_decoding_length(20)
+        40
+        """
+        return math.ceil(self.decoding_ratio * input_tokens) + self.decoding_extra
+
+    def signature_options(self) -> dict[str, str]:
+        return {
+            "beam_size": str(self.beam_size),
+            "length_penalty": f"{self.length_penalty:g}",
+            "repetition_penalty": f"{self.repetition_penalty:g}",
+            "no_repeat_ngram_size": str(self.no_repeat_ngram_size),
+            "max_input_tokens": str(self.max_input_tokens),
+            "max_decoding_length": f"{self.decoding_ratio:g}n+{self.decoding_extra}",
+        }
+
+
+_LOCK = threading.Lock()
+_LOADED: dict[tuple[str, int, str, int, int], tuple[Any, Any]] = {}
+
+
+def _default_threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _load(package: ArgosPackage, compute_type: str, threads: int) -> tuple[Any, Any]:
+    """The package's (Translator, SentencePieceProcessor), loaded once per process."""
+    tokenizer_path = package.tokenizer_path
+    if tokenizer_path is None or tokenizer_path.name != "sentencepiece.model":
+        raise ModelNotInstalled(
+            f"Argos package {package.code} at {package.path} has no sentencepiece.model; "
+            "bireader runs SentencePiece packages only (all current es->en packages are)"
+        )
+    model_bin = package.model_dir / "model.bin"
+    try:
+        stamp = model_bin.stat().st_mtime_ns
+    except OSError as exc:
+        raise ModelNotInstalled(f"Argos package {package.code}: no model at {model_bin}") from exc
+    key = (str(package.path.resolve()), stamp, compute_type, threads, tokenizer_path.stat().st_size)
+    with _LOCK:
+        if key in _LOADED:
+            return _LOADED[key]
+        try:
+            import ctranslate2
+            import sentencepiece
+        except ImportError as exc:
+            raise EngineUnavailable(
+                f"the Argos engine needs CTranslate2 and SentencePiece ({exc}): "
+                "pip install 'ctranslate2>=4,<5' 'sentencepiece>=0.2,<0.3'"
+            ) from exc
+        try:
+            translator = ctranslate2.Translator(
+                str(package.model_dir),
+                device="cpu",
+                compute_type=compute_type,
+                inter_threads=1,
+                intra_threads=threads,
+            )
+            processor = sentencepiece.SentencePieceProcessor(model_file=str(tokenizer_path))
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise ModelNotInstalled(
+                f"Argos package {package.code} at {package.path} cannot be loaded: {exc}"
+            ) from exc
+        log.info("loaded Argos model %s %s", package.code, package.package_version)
+        _LOADED[key] = (translator, processor)
+        return translator, processor
+
+
+def split_tokens(text: str, encode: Callable[[str], Tokens], limit: int) -> list[Tokens]:
+    """Tokenize ``text`` as one or more segments of at most ``limit`` tokens.
+
+    Cuts at ``;``, then ``:``, then ``,``, then between words, packing as many parts
+    per segment as fit; a single word longer than the limit is cut between tokens.
+    SentencePiece never joins pieces across spaces, so the segments' tokens are
+    those of the whole text.
+
+    >>> encode = str.split
+    >>> split_tokens("uno dos tres", encode, 5)
+    [['uno', 'dos', 'tres']]
+    >>> split_tokens("uno, dos tres; cuatro cinco", encode, 3)
+    [['uno,', 'dos', 'tres;'], ['cuatro', 'cinco']]
+    """
+    tokens = encode(text)
+    if len(tokens) <= limit:
+        return [tokens]
+    return _split(text, tokens, encode, limit, 0)
+
+
+def _split(text: str, tokens: Tokens, encode: Callable[[str], Tokens], limit: int,
+           level: int) -> list[Tokens]:
+    if len(tokens) <= limit:
+        return [tokens]
+    if level == len(_CLAUSE_BREAKS):
+        return [tokens[i:i + limit] for i in range(0, len(tokens), limit)]
+    parts = [part for part in _CLAUSE_BREAKS[level].split(text) if part]
+    if len(parts) < 2:
+        return _split(text, tokens, encode, limit, level + 1)
+    segments: list[Tokens] = []
+    current: Tokens = []
+    for part in parts:
+        part_tokens = encode(part)
+        if len(part_tokens) > limit:
+            if current:
+                segments.append(current)
+                current = []
+            segments.extend(_split(part, part_tokens, encode, limit, level + 1))
+        elif current and len(current) + len(part_tokens) > limit:
+            segments.append(current)
+            current = part_tokens
+        else:
+            current = current + part_tokens
+    if current:
+        segments.append(current)
+    return segments
+
+
+def batch_plan(lengths: Sequence[int], options: ArgosOptions) -> list[tuple[list[int], int]]:
+    """Group segment indices into batches, each with its ``max_decoding_length``.
+
+    CTranslate2 takes one decoding cap per call, so segments are sorted by length
+    and a batch holds segments of similar length (the longest at most
+    ``BUCKET_RATIO`` times the shortest, plus a few tokens) up to ``max_batch_tokens``
+    padded source tokens; its cap is the one of its longest segment.
+
+    >>> batch_plan([3, 30, 4, 31], ArgosOptions())
+    [([0, 2], 16), ([1, 3], 57)]
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    plan: list[tuple[list[int], int]] = []
+    batch: list[int] = []
+    for index in order:
+        width = lengths[index]
+        if batch and (
+            width * (len(batch) + 1) > options.max_batch_tokens
+            or width > BUCKET_RATIO * lengths[batch[0]] + BUCKET_SLACK
+        ):
+            plan.append((batch, options.max_decoding_length(lengths[batch[-1]])))
+            batch = []
+        batch.append(index)
+    if batch:
+        plan.append((batch, options.max_decoding_length(lengths[batch[-1]])))
+    return plan
+
+
+BUCKET_RATIO = 1.25
+BUCKET_SLACK = 4
+
+
+class ArgosEngine:
+    """Translate with an installed Argos Translate package (default es->en).
+
+    Options: ``from_code``, ``to_code``, ``compute_type`` (``"auto"``: int8 where
+    the model is int8), ``threads``, and any :class:`ArgosOptions` field.
+    """
+
+    name = "argos"
+
+    def __init__(
+        self,
+        *,
+        from_code: str = "es",
+        to_code: str = "en",
+        compute_type: str = "auto",
+        threads: int | None = None,
+        **options: Any,
+    ) -> None:
+        fields = {f.name for f in dataclasses.fields(ArgosOptions)}
+        unknown = sorted(set(options) - fields)
+        if unknown:
+            raise TypeError(f"ArgosEngine got unknown options: {', '.join(unknown)}")
+        self.options = ArgosOptions(**options)
+        package = find_package(from_code, to_code)
+        if package is None:
+            fix = f"bireader models install {from_code} {to_code}"
+            raise ModelNotInstalled(
+                f"no Argos {from_code}->{to_code} model installed in {packages_dir()}: {fix}"
+                " (or offline: bireader models install --file X.argosmodel)"
+            )
+        self.package = package
+        self.compute_type = compute_type
+        self.threads = threads or _default_threads()
+        self._translator, self._processor = _load(package, compute_type, self.threads)
+
+    @classmethod
+    def status(cls) -> EngineStatus:
+        """Ready when CTranslate2, SentencePiece and an es->en package are installed."""
+        needed = ("ctranslate2", "sentencepiece")
+        missing = [m for m in needed if importlib.util.find_spec(m) is None]
+        if missing:
+            return EngineStatus(
+                cls.name, False, f"missing Python packages: {', '.join(missing)}",
+                "pip install 'ctranslate2>=4,<5' 'sentencepiece>=0.2,<0.3'",
+            )
+        package = find_package("es", "en")
+        if package is None:
+            fix = INSTALL_FIX
+            if importlib.util.find_spec("argostranslate") is None:
+                fix = f"pip install --no-deps 'argostranslate>=1.9' && {INSTALL_FIX}"
+            return EngineStatus(
+                cls.name, False,
+                f"no es->en Argos model in {packages_dir()} "
+                "(offline: bireader models install --file X.argosmodel)",
+                fix,
+            )
+        return EngineStatus(
+            cls.name, True, f"{package.code} {package.package_version} in {package.path}"
+        )
+
+    def provenance(self) -> Provenance:
+        """CTranslate2 version, package code and version, and the decoding options."""
+        import ctranslate2
+
+        return Provenance(
+            engine=self.name,
+            engine_version=f"ctranslate2-{ctranslate2.__version__}",
+            model=self.package.code,
+            model_version=self.package.package_version,
+            options=self.options.signature_options(),
+        )
+
+    def safer(self) -> ArgosEngine:
+        """A copy that decodes against repetition (shares the loaded model)."""
+        clone = object.__new__(ArgosEngine)
+        clone.__dict__.update(self.__dict__)
+        clone.options = dataclasses.replace(
+            self.options, repetition_penalty=1.2, no_repeat_ngram_size=3
+        )
+        return clone
+
+    def _encode(self, text: str) -> Tokens:
+        tokens: Tokens = self._processor.encode(text, out_type=str)
+        return tokens
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        """Translate ``sentences``: one output per input, in order; blank input gives ""."""
+        segments: list[Tokens] = []
+        owner: list[int] = []
+        limit = self.options.max_input_tokens
+        for index, sentence in enumerate(sentences):
+            if not sentence.strip():
+                continue
+            for tokens in split_tokens(sentence.strip(), self._encode, limit):
+                segments.append(tokens)
+                owner.append(index)
+        outputs = self._translate_segments(segments)
+        parts: list[list[str]] = [[] for _ in sentences]
+        for index, text in zip(owner, outputs, strict=True):
+            if text:
+                parts[index].append(text)
+        return [" ".join(p) for p in parts]
+
+    def _translate_segments(self, segments: list[Tokens]) -> list[str]:
+        options = self.options
+        results: list[str] = [""] * len(segments)
+        for batch, cap in batch_plan([len(t) for t in segments], options):
+            try:
+                translated = self._translator.translate_batch(
+                    [segments[i] for i in batch],
+                    beam_size=options.beam_size,
+                    length_penalty=options.length_penalty,
+                    repetition_penalty=options.repetition_penalty,
+                    no_repeat_ngram_size=options.no_repeat_ngram_size,
+                    max_input_length=0,
+                    max_decoding_length=cap,
+                    replace_unknowns=True,
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise TranslationFailed(f"CTranslate2 failed: {exc}") from exc
+            if len(translated) != len(batch):
+                raise TranslationFailed(
+                    f"CTranslate2 returned {len(translated)} results for {len(batch)} inputs"
+                )
+            for i, result in zip(batch, translated, strict=True):
+                results[i] = self._processor.decode(result.hypotheses[0]).strip()
+        return results

@@ -1,0 +1,213 @@
+"""The Argos engine, run on a tiny random-weight package through the real code path.
+
+The output is nonsense, so these tests check structure, never words.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bireader.errors import ModelNotInstalled
+from bireader.translation.argos import ArgosEngine, ArgosOptions, batch_plan, split_tokens
+from bireader.translation.base import get_engine
+
+SENTENCES = [
+    "Está previsto que funcionarios estadounidenses y rusos se reúnan en Miami.",
+    "Hola.",
+    "La reunión, según fuentes del medio, durará dos días.",
+    "Steve Witkoff encabezará la delegación estadounidense en las conversaciones.",
+]
+
+LONG = "; ".join(
+    f"el portavoz número {n} dijo que la reunión, prevista para el fin de semana, "
+    "sería larga, difícil y decisiva"
+    for n in range(12)
+)
+
+
+class RecordingTranslator:
+    """Wraps the real CTranslate2 translator and records every call."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls: list[tuple[list[list[str]], dict[str, Any]]] = []
+
+    def translate_batch(self, source: list[list[str]], **kwargs: Any) -> Any:
+        self.calls.append((source, kwargs))
+        return self.inner.translate_batch(source, **kwargs)
+
+
+@pytest.mark.usefixtures("argos_packages_dir")
+def test_one_translation_per_sentence_blanks_stay_blank() -> None:
+    engine = ArgosEngine()
+    inputs = [SENTENCES[0], "", "   \n", SENTENCES[1], SENTENCES[2]]
+    out = engine.translate_batch(inputs)
+    assert len(out) == len(inputs)
+    assert out[1] == "" and out[2] == ""
+    assert all(isinstance(t, str) and t.strip() for t in (out[0], out[3], out[4]))
+    assert engine.translate_batch([]) == []
+    assert engine.translate_batch(["", " "]) == ["", ""]
+
+
+@pytest.mark.usefixtures("argos_packages_dir")
+def test_order_follows_input_and_output_is_deterministic() -> None:
+    engine = ArgosEngine()
+    forward = engine.translate_batch(SENTENCES)
+    backward = engine.translate_batch(SENTENCES[::-1])
+    assert backward == forward[::-1]
+    assert ArgosEngine().translate_batch(SENTENCES) == forward
+    # Different inputs give different outputs: the model does look at its input.
+    assert len(set(forward)) > 1
+
+
+def test_same_output_in_a_fresh_process(argos_packages_dir: Path) -> None:
+    """A full translation in a new interpreter: same output, and no torch/stanza/spaCy/
+    argostranslate.translate imported along the way."""
+    code = (
+        "import json, sys\n"
+        "from bireader.translation.base import get_engine\n"
+        f"out = get_engine('argos').translate_batch({SENTENCES!r})\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('torch', 'stanza', 'spacy', 'minisbd') or m == 'argostranslate.translate')\n"
+        "print(json.dumps({'out': out, 'heavy': heavy, 'ct2': 'ctranslate2' in sys.modules}))\n"
+    )
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(argos_packages_dir)}
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    result = json.loads(run.stdout)
+    assert result["heavy"] == []
+    assert result["ct2"] is True
+    assert result["out"] == ArgosEngine().translate_batch(SENTENCES)
+
+
+def test_importing_and_status_do_not_load_ctranslate2(argos_packages_dir: Path) -> None:
+    code = (
+        "import sys\n"
+        "from bireader.translation.base import engine_status\n"
+        "assert engine_status('argos').ready\n"
+        "print('ctranslate2' in sys.modules, 'sentencepiece' in sys.modules)\n"
+    )
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(argos_packages_dir)}
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.usefixtures("argos_packages_dir")
+def test_long_sentence_is_split_at_clauses_and_rejoined() -> None:
+    engine = ArgosEngine(max_input_tokens=40)
+    tokens = engine._encode(LONG)
+    assert len(tokens) > 3 * 40
+    spy = RecordingTranslator(engine._translator)
+    engine._translator = spy
+    (out,) = engine.translate_batch([LONG])
+    sent = [seg for source, _ in spy.calls for seg in source]
+    assert len(sent) > 3
+    assert all(len(seg) <= 40 for seg in sent)
+    # Nothing truncated: the segments hold every token of the sentence, in order.
+    assert sorted(map(tuple, sent)) == sorted(
+        map(tuple, split_tokens(LONG, engine._encode, 40))
+    )
+    assert [t for seg in split_tokens(LONG, engine._encode, 40) for t in seg] == tokens
+    assert all(kwargs["max_input_length"] == 0 for _, kwargs in spy.calls)
+    # The translation is the segments' translations joined, in order.
+    pieces = [engine._processor.decode(seg) for seg in split_tokens(LONG, engine._encode, 40)]
+    assert out == " ".join(engine.translate_batch(pieces))
+
+
+@pytest.mark.usefixtures("argos_packages_dir")
+def test_split_cuts_at_clause_boundaries_first() -> None:
+    engine = ArgosEngine()
+    clause = max(len(engine._encode(c)) for c in LONG.split("; ")) + 1
+    segments = split_tokens(LONG, engine._encode, clause)
+    # Every clause fits, so every cut is after a semicolon.
+    assert len(segments) == 12
+    assert all(seg[-1].endswith(";") for seg in segments[:-1])
+    # Clauses that do not fit are cut after commas, not inside phrases.
+    smaller = split_tokens(LONG, engine._encode, clause - 2)
+    assert len(smaller) > 12
+    assert all(seg[-1].endswith((";", ",")) for seg in smaller[:-1])
+    words = "palabra " * 100
+    by_words = split_tokens(words, engine._encode, 30)
+    assert all(len(s) <= 30 for s in by_words)
+    assert sum(len(s) for s in by_words) == len(engine._encode(words))
+
+
+def test_batches_are_token_bounded_with_caps_from_input_length() -> None:
+    options = ArgosOptions(max_batch_tokens=100)
+    lengths = [5, 50, 6, 48, 7, 90, 49, 5]
+    plan = batch_plan(lengths, options)
+    assert sorted(i for batch, _ in plan for i in batch) == list(range(len(lengths)))
+    for batch, cap in plan:
+        longest = max(lengths[i] for i in batch)
+        assert longest * len(batch) <= 100 or len(batch) == 1
+        assert cap == options.max_decoding_length(longest)
+        assert cap > longest
+
+
+@pytest.mark.usefixtures("argos_packages_dir")
+def test_decoding_options_reach_ctranslate2() -> None:
+    engine = ArgosEngine()
+    spy = RecordingTranslator(engine._translator)
+    engine._translator = spy
+    engine.translate_batch(SENTENCES)
+    for source, kwargs in spy.calls:
+        assert kwargs["beam_size"] == 4
+        assert kwargs["max_decoding_length"] == engine.options.max_decoding_length(
+            max(map(len, source))
+        )
+    safer = engine.safer()
+    safer._translator = spy
+    spy.calls.clear()
+    safer.translate_batch(SENTENCES[:1])
+    assert spy.calls[0][1]["repetition_penalty"] > 1
+    assert spy.calls[0][1]["no_repeat_ngram_size"] == 3
+    assert engine.options.repetition_penalty == 1.0  # the original is untouched
+
+
+def test_provenance_names_package_and_options(argos_packages_dir: Path) -> None:
+    import ctranslate2
+
+    engine = get_engine("argos")
+    assert isinstance(engine, ArgosEngine)
+    meta = json.loads(next(argos_packages_dir.glob("*/metadata.json")).read_text())
+    prov = engine.provenance()
+    assert prov.engine == "argos"
+    assert ctranslate2.__version__ in prov.engine_version
+    assert prov.model == meta["code"]
+    assert prov.model_version == meta["package_version"]
+    assert prov.options["beam_size"] == "4"
+    safer = engine.safer()
+    assert safer.provenance().signature() != prov.signature()
+    assert safer.provenance().options["no_repeat_ngram_size"] == "3"
+
+
+@pytest.mark.usefixtures("argos_packages_dir")
+def test_status_ready_with_package() -> None:
+    status = ArgosEngine.status()
+    assert status.ready and status.fix is None
+    assert "es_en" in status.detail
+
+
+@pytest.mark.usefixtures("no_argos_packages")
+def test_status_and_error_without_package() -> None:
+    status = ArgosEngine.status()
+    assert not status.ready
+    assert status.fix is not None and status.fix.endswith("bireader models install es en")
+    with pytest.raises(ModelNotInstalled, match="bireader models install es en"):
+        ArgosEngine()
+
+
+@pytest.mark.usefixtures("argos_packages_dir")
+def test_unknown_option_is_rejected() -> None:
+    with pytest.raises(TypeError, match="bogus"):
+        ArgosEngine(bogus=1)
