@@ -1,0 +1,389 @@
+"""The bilingual HTML reader: one self-contained page, no network, built as an lxml tree.
+
+Every source and target sentence becomes an element of its own, paired by id
+(``s12`` and ``t12`` share ``data-pair="p12"``) inside a block element of the
+document's kind (``h1``/``h2``, ``p``, ``li``, ``blockquote``, ``figcaption``).
+The page's CSS and JavaScript (``html_assets/``) are inlined and allowed by a
+Content-Security-Policy that lists their SHA-256 hashes and nothing else.
+
+>>> from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence
+>>> s = Sentence("Hola <b>.", 0, 9)
+>>> bi = BilingualDocument(Document("Hola <b>.", (Block("paragraph", 0, 9, (s,)),)),
+...     (Pair(s, "Hello.", 0, "paragraph", "apertium"),), Provenance("apertium", "3.8"))
+>>> page = render(bi)
+>>> 'id="s1"' in page and "Hola &lt;b&gt;." in page and "<b>" not in page
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from datetime import UTC
+from functools import cache
+from importlib import resources
+from pathlib import PurePath
+from typing import IO, Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from bireader.errors import ExportError
+from bireader.model import BilingualDocument, Block, Pair
+
+FORMAT = "html"
+LAYOUTS: tuple[str, ...] = ("side-by-side", "interlinear", "reveal")
+"""Reading modes; the page can switch between them without reloading."""
+
+_OPTIONS = frozenset({"layout", "title"})
+_ASSETS = "html_assets"
+_log = logging.getLogger("bireader")
+
+Element = etree._Element
+
+
+def write(
+    bi: BilingualDocument, stream: IO[bytes], *, layout: str = "side-by-side", **options: Any
+) -> None:
+    """Write the reader page of ``bi`` to the binary ``stream`` as UTF-8."""
+    page = render(bi, layout=layout, **options)
+    try:
+        stream.write(page.encode("utf-8"))
+    except OSError as exc:
+        raise ExportError(f"cannot write the HTML page: {exc.strerror or exc}") from exc
+
+
+def render(bi: BilingualDocument, **options: Any) -> str:
+    """The reader page of ``bi`` as a string (``layout=``, ``title=`` override the defaults)."""
+    unknown = sorted(set(options) - _OPTIONS)
+    if unknown:
+        raise ExportError(
+            f"unknown HTML option(s): {', '.join(unknown)} (known: {', '.join(sorted(_OPTIONS))})"
+        )
+    layout = options.get("layout") or "side-by-side"
+    if layout not in LAYOUTS:
+        raise ExportError(f"unknown layout {layout!r} (known: {', '.join(LAYOUTS)})")
+    root = build_tree(bi, layout=layout, title=options.get("title"))
+    page = lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
+    return str(page) + "\n"
+
+
+def page_title(bi: BilingualDocument) -> str:
+    """The article's title, its first heading, else its source's file name."""
+    doc = bi.document
+    if doc.title and doc.title.strip():
+        return " ".join(doc.title.split())
+    for block in doc.blocks:
+        if block.kind == "heading":
+            text = " ".join(doc.text[block.start : block.end].split())
+            if text:
+                return text
+    if doc.source and not doc.source.startswith("<"):
+        return PurePath(doc.source).name
+    return "Bilingual reader"
+
+
+def csp_hash(code: str) -> str:
+    """The CSP source expression allowing exactly this inline ``code``.
+
+    >>> csp_hash("")
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+    """
+    digest = hashlib.sha256(code.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+@cache
+def _asset(name: str) -> str:
+    try:
+        return (resources.files("bireader.formats") / _ASSETS / name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ExportError(f"the HTML reader's {name} is missing from the installation") from exc
+
+
+def _order_css(max_sentences: int) -> str:
+    # Interleaved layouts turn each block into a flex column; ordering sentence k of
+    # the source side (2k-1) before sentence k of the target side (2k) puts every
+    # translation under its sentence while the DOM keeps whole paragraphs per language.
+    return "".join(
+        f".s:nth-child({k}){{order:{2 * k - 1}}}.t:nth-child({k}){{order:{2 * k}}}"
+        for k in range(2, max_sentences + 1)
+    )
+
+
+def build_tree(
+    bi: BilingualDocument, *, layout: str = "side-by-side", title: str | None = None
+) -> Element:
+    """The page as an lxml element tree (``render`` serializes it)."""
+    doc = bi.document
+    source_lang = doc.lang or "es"
+    target_lang = bi.target_lang or "en"
+    title_text = title or page_title(bi)
+
+    blocks = list(bi.blocks())
+    longest = max((len(pairs) for _, pairs in blocks), default=0)
+    css = _asset("reader.css") + _order_css(longest) + "\n"
+    js = _asset("reader.js")
+    for code, tag in ((css, "</style"), (js, "</script")):
+        if tag in code.lower():
+            raise ExportError(f"the reader's inline code must not contain {tag!r}")
+
+    root: Element = lxml_html.Element("html", lang=target_lang, attrib={"data-mode": layout})
+    head = _sub(root, "head")
+    _sub(head, "meta", charset="utf-8")
+    _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    policy = (
+        "default-src 'none'; "
+        f"script-src {csp_hash(js)}; "
+        f"style-src {csp_hash(css)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    _sub(head, "meta", {"http-equiv": "Content-Security-Policy", "content": policy})
+    _sub(head, "meta", name="generator", content=f"bireader {bi.bireader_version}")
+    _sub(head, "meta", name="color-scheme", content="light dark")
+    _sub(head, "title", text=title_text)
+    _sub(head, "style", text=css)
+    _sub(head, "script", text=js)
+
+    body = _sub(root, "body")
+    _controls(body, layout)
+    main = _sub(body, "main", id="text")
+    article = _sub(main, "article", {"class": "doc"})
+    _article(article, bi, source_lang, target_lang)
+    _footer(body, bi)
+    return root
+
+
+def _sub(
+    parent: Element,
+    tag: str,
+    attrib: dict[str, str] | None = None,
+    *,
+    text: str | None = None,
+    **extra: str,
+) -> Element:
+    element = etree.SubElement(parent, tag, {**(attrib or {}), **extra})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _button(
+    parent: Element, label: str, *, cls: str, aria_label: str | None = None, **attrib: str
+) -> Element:
+    button = _sub(parent, "button", {"type": "button", "class": cls, **attrib}, text=label)
+    if aria_label:
+        button.set("aria-label", aria_label)
+    return button
+
+
+def _controls(body: Element, layout: str) -> None:
+    bar = _sub(body, "header", {"class": "bar"})
+    _sub(bar, "span", {"class": "brand", "aria-hidden": "true"}, text="bireader")
+    modes = _sub(
+        bar, "div", {"class": "group modes", "role": "group", "aria-label": "Reading mode"}
+    )
+    for key, (mode, label) in enumerate(
+        (("side-by-side", "Side by side"), ("interlinear", "Interlinear"), ("reveal", "Reveal")),
+        start=1,
+    ):
+        button = _button(
+            modes, label, cls="mode", **{"data-mode": mode, "aria-keyshortcuts": str(key)}
+        )
+        button.set("aria-pressed", "true" if mode == layout else "false")
+        button.set("title", f"{label} ({key})")
+    reveal = _sub(bar, "div", {"class": "group reveal-only"})
+    _button(
+        reveal,
+        "Show all",
+        cls="all",
+        id="all",
+        title="Show or hide every translation (a)",
+        **{"aria-keyshortcuts": "a"},
+    )
+    tools = _sub(bar, "div", {"class": "group tools"})
+    _button(
+        tools,
+        "A\u2212",
+        cls="size",
+        aria_label="Smaller text",
+        title="Smaller text (\u2212)",
+        **{"data-step": "-1", "aria-keyshortcuts": "-"},
+    )
+    _button(
+        tools,
+        "A+",
+        cls="size",
+        aria_label="Larger text",
+        title="Larger text (+)",
+        **{"data-step": "1", "aria-keyshortcuts": "+"},
+    )
+    _button(
+        tools,
+        "\u25d0",
+        cls="theme",
+        id="theme",
+        aria_label="Dark theme",
+        title="Dark theme (d)",
+        **{"aria-pressed": "false", "aria-keyshortcuts": "d"},
+    )
+    _button(
+        tools,
+        "Keys",
+        cls="keys",
+        id="keys-button",
+        title="Keyboard shortcuts (?)",
+        **{"aria-expanded": "false", "aria-controls": "keys"},
+    )
+    panel = _sub(
+        bar,
+        "section",
+        {
+            "class": "keys-panel",
+            "id": "keys",
+            "hidden": "hidden",
+            "aria-label": "Keyboard shortcuts",
+        },
+    )
+    table = _sub(panel, "dl")
+    for keys, what in (
+        ("j / k, \u2193 / \u2191", "next / previous sentence"),
+        ("Enter, Space", "show or hide the translation (Reveal)"),
+        ("1 / 2 / 3", "side by side / interlinear / reveal"),
+        ("a", "show all / hide all (Reveal)"),
+        ("+ / \u2212", "larger / smaller text"),
+        ("d", "light / dark theme"),
+        ("Esc", "close this list"),
+    ):
+        _sub(table, "dt", text=keys)
+        _sub(table, "dd", text=what)
+    _sub(body, "p", {"class": "sr-only", "id": "status", "aria-live": "polite"})
+
+
+def _article(article: Element, bi: BilingualDocument, source_lang: str, target_lang: str) -> None:
+    doc = bi.document
+    first_heading_is_title = bool(doc.blocks) and doc.blocks[0].kind == "heading"
+    if not first_heading_is_title:
+        # Every page gets one h1: the article's own title, or a quiet kicker naming the file.
+        if doc.title and doc.title.strip():
+            _sub(
+                article,
+                "h1",
+                {"class": "doc-title", "lang": source_lang},
+                text=" ".join(doc.title.split()),
+            )
+        else:
+            _sub(article, "h1", {"class": "kicker"}, text=page_title(bi))
+    h1_used = not first_heading_is_title
+    container: Element | None = None
+    container_kind = ""
+    number = 0
+    for block, pairs in bi.blocks():
+        if not pairs and not doc.text[block.start : block.end].strip():
+            continue
+        if block.kind in ("list_item", "quote"):
+            if container is None or container_kind != block.kind:
+                container = _sub(article, "ul" if block.kind == "list_item" else "blockquote")
+                container_kind = block.kind
+            parent = container
+        else:
+            container, container_kind = None, ""
+            parent = article
+        element = _block_element(parent, block, h1_used)
+        if block.kind == "heading":
+            h1_used = True
+        number = _fill(element, block, pairs, doc.text, number, source_lang, target_lang)
+
+
+def _block_element(parent: Element, block: Block, h1_used: bool) -> Element:
+    kind = block.kind
+    if kind == "heading":
+        return _sub(parent, "h2" if h1_used else "h1", {"class": "blk", "data-kind": kind})
+    if kind == "caption":
+        figure = _sub(parent, "figure", {"class": "fig"})
+        return _sub(figure, "figcaption", {"class": "blk", "data-kind": kind})
+    if kind == "list_item":
+        return _sub(parent, "li", {"class": "blk", "data-kind": kind})
+    return _sub(parent, "p", {"class": "blk", "data-kind": kind})
+
+
+def _fill(
+    element: Element,
+    block: Block,
+    pairs: tuple[Pair, ...],
+    text: str,
+    number: int,
+    source_lang: str,
+    target_lang: str,
+) -> int:
+    source = _sub(element, "span", {"class": "es", "lang": source_lang})
+    target = _sub(element, "span", {"class": "en", "lang": target_lang})
+    if not pairs:
+        # A block the segmenter found no sentence in: keep its text, untranslated.
+        source.text = " ".join(text[block.start : block.end].split())
+        return number
+    last_s: Element | None = None
+    last_t: Element | None = None
+    for pair in pairs:
+        number += 1
+        if last_s is not None and last_t is not None:
+            last_s.tail = " "
+            last_t.tail = " "
+        last_s = _sub(
+            source,
+            "span",
+            {
+                "class": "s",
+                "id": f"s{number}",
+                "data-pair": f"p{number}",
+                "tabindex": "0" if number == 1 else "-1",
+            },
+            text=pair.source.text,
+        )
+        last_t = _sub(
+            target,
+            "span",
+            {"class": "t", "id": f"t{number}", "data-pair": f"p{number}"},
+            text=pair.target,
+        )
+        if pair.flags:
+            flags = ", ".join(pair.flags)
+            note = f"Flagged by the quality guard ({flags}); translated by {pair.engine}"
+            last_t.set("class", "t flagged")
+            last_t.set("title", note)
+            last_t.set("data-flags", " ".join(pair.flags))
+            _sub(last_t, "span", {"class": "sr-only"}, text=f" ({note})")
+    return number
+
+
+def _footer(body: Element, bi: BilingualDocument) -> None:
+    prov = bi.provenance
+    footer = _sub(body, "footer", {"class": "prov"})
+    facts = _sub(footer, "dl")
+    engine = f"{prov.engine} {prov.engine_version}".strip()
+    rows: list[tuple[str, str]] = [("Translated by", engine)]
+    if prov.model:
+        rows.append(("Model", f"{prov.model} {prov.model_version or ''}".strip()))
+    created = bi.created.astimezone(UTC) if bi.created.tzinfo else bi.created.replace(tzinfo=UTC)
+    rows.append(("Date", created.strftime("%Y-%m-%d %H:%M UTC")))
+    rows.append(("Made with", f"bireader {bi.bireader_version}"))
+    if bi.document.source and not bi.document.source.startswith("<"):
+        rows.append(("Source", PurePath(bi.document.source).name))
+    flagged = sum(1 for pair in bi.pairs if pair.flags)
+    rows.append(("Sentences", f"{len(bi.pairs)}" + (f", {flagged} flagged" if flagged else "")))
+    engines = sorted({pair.engine for pair in bi.pairs} - {prov.engine})
+    if engines:
+        rows.append(("Fallback", ", ".join(engines)))
+    for term, value in rows:
+        item = _sub(facts, "div")
+        _sub(item, "dt", text=term)
+        _sub(item, "dd", text=value)
+    _sub(footer, "p", {"class": "signature"}, text=prov.signature())
+    _sub(
+        footer,
+        "p",
+        {"class": "offline"},
+        text="This page is self-contained: it loads nothing from the network and keeps your "
+        "preferences only in this browser.",
+    )

@@ -1,0 +1,231 @@
+/* bireader reader page: reading modes, keyboard, preferences. No network, no dependencies. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var KEY = "bireader.prefs";
+  var MODES = ["side-by-side", "interlinear", "reveal"];
+  var MIN_SIZE = -2, MAX_SIZE = 4;
+
+  // localStorage throws on some file:// pages and in private modes: fall back to memory.
+  var store = null;
+  try {
+    store = window.localStorage;
+    store.setItem(KEY + ".probe", "1");
+    store.removeItem(KEY + ".probe");
+  } catch (e) { store = null; }
+  var prefs = {};
+  try { prefs = JSON.parse((store && store.getItem(KEY)) || "{}") || {}; } catch (e) { prefs = {}; }
+  function save() {
+    if (!store) { return; }
+    try { store.setItem(KEY, JSON.stringify(prefs)); } catch (e) { /* quota or privacy: ignore */ }
+  }
+
+  // Applied before the body is parsed, so a remembered mode or theme never flashes.
+  if (MODES.indexOf(prefs.mode) >= 0) { root.setAttribute("data-mode", prefs.mode); }
+  if (prefs.theme === "light" || prefs.theme === "dark") { root.setAttribute("data-theme", prefs.theme); }
+  if (typeof prefs.size === "number" && prefs.size >= MIN_SIZE && prefs.size <= MAX_SIZE && prefs.size !== 0) {
+    root.setAttribute("data-size", String(prefs.size));
+  }
+
+  var sentences = [], status = null, current = 0;
+  var dark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function mode() { return root.getAttribute("data-mode") || MODES[0]; }
+  function $(sel) { return document.querySelector(sel); }
+  function $all(sel) { return Array.prototype.slice.call(document.querySelectorAll(sel)); }
+  function indexOf(el) { return parseInt(el.id.slice(1), 10) - 1; }
+  function partner(el) { return document.getElementById((el.id.charAt(0) === "s" ? "t" : "s") + el.id.slice(1)); }
+  function announce(text) { if (status) { status.textContent = text; } }
+
+  // The first sentence at or below the top of the viewport (binary search: document order is top-down).
+  function firstVisible() {
+    var lo = 0, hi = sentences.length - 1, top = 64;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (sentences[mid].getBoundingClientRect().bottom < top) { lo = mid + 1; } else { hi = mid; }
+    }
+    return lo;
+  }
+
+  function setMode(next, remember) {
+    if (MODES.indexOf(next) < 0) { return; }
+    var anchor = null, offset = 0;
+    if (sentences.length) {
+      anchor = document.activeElement && document.activeElement.classList &&
+        document.activeElement.classList.contains("s") ? document.activeElement : sentences[firstVisible()];
+      offset = anchor.getBoundingClientRect().top;
+    }
+    root.setAttribute("data-mode", next);
+    $all("button.mode").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-mode") === next ? "true" : "false");
+    });
+    var reveal = next === "reveal";
+    sentences.forEach(function (s) {
+      if (reveal) {
+        s.setAttribute("role", "button");
+        s.setAttribute("aria-controls", "t" + s.id.slice(1));
+        s.setAttribute("aria-expanded", partner(s).classList.contains("shown") ? "true" : "false");
+      } else {
+        s.removeAttribute("role");
+        s.removeAttribute("aria-controls");
+        s.removeAttribute("aria-expanded");
+      }
+    });
+    updateAll();
+    if (anchor) { window.scrollBy(0, anchor.getBoundingClientRect().top - offset); }
+    if (remember) {
+      prefs.mode = next;
+      save();
+      announce(next.replace(/-/g, " ") + " mode");
+    }
+  }
+
+  function toggle(i, force) {
+    var s = sentences[i], t = partner(s);
+    if (!t) { return; }
+    var shown = t.classList.toggle("shown", force === undefined ? !t.classList.contains("shown") : force);
+    if (mode() === "reveal") { s.setAttribute("aria-expanded", shown ? "true" : "false"); }
+    updateAll();
+  }
+
+  function updateAll() {
+    var button = $("#all");
+    if (!button) { return; }
+    var hidden = document.querySelector(".t:not(.shown)");
+    button.textContent = hidden ? "Show all" : "Hide all";
+  }
+
+  function showAll() {
+    var show = !!document.querySelector(".t:not(.shown)");
+    for (var i = 0; i < sentences.length; i++) { toggle(i, show); }
+    announce(show ? "All translations shown" : "All translations hidden");
+  }
+
+  function focusSentence(i) {
+    if (!sentences.length) { return; }
+    i = Math.max(0, Math.min(sentences.length - 1, i));
+    sentences[current].setAttribute("tabindex", "-1");
+    current = i;
+    var s = sentences[i];
+    s.setAttribute("tabindex", "0");
+    s.focus({ preventScroll: true });
+    s.scrollIntoView({ block: "nearest" });
+  }
+
+  function step(delta) {
+    var active = document.activeElement;
+    if (active && active.classList && active.classList.contains("s")) {
+      focusSentence(indexOf(active) + delta);
+    } else {
+      focusSentence(firstVisible());
+    }
+  }
+
+  function setSize(delta) {
+    var size = Math.max(MIN_SIZE, Math.min(MAX_SIZE, (prefs.size || 0) + delta));
+    prefs.size = size;
+    if (size === 0) { root.removeAttribute("data-size"); } else { root.setAttribute("data-size", String(size)); }
+    save();
+    announce("Text size " + Math.round(parseFloat(getComputedStyle(root).getPropertyValue("--scale")) * 100) + "%");
+  }
+
+  function isDark() {
+    var theme = root.getAttribute("data-theme");
+    return theme ? theme === "dark" : !!(dark && dark.matches);
+  }
+  function syncTheme() {
+    var b = $("#theme");
+    if (b) { b.setAttribute("aria-pressed", isDark() ? "true" : "false"); }
+  }
+  function toggleTheme() {
+    prefs.theme = isDark() ? "light" : "dark";
+    root.setAttribute("data-theme", prefs.theme);
+    save();
+    syncTheme();
+    announce(prefs.theme + " theme");
+  }
+
+  function toggleKeys(force) {
+    var panel = $("#keys"), b = $("#keys-button");
+    if (!panel || !b) { return; }
+    var open = force === undefined ? panel.hasAttribute("hidden") : force;
+    if (open) { panel.removeAttribute("hidden"); } else { panel.setAttribute("hidden", ""); }
+    b.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  function highlight(el, cls, on) {
+    var pair = el && el.closest && el.closest(".s, .t");
+    if (!pair) { return; }
+    var other = partner(pair);
+    pair.classList.toggle(cls, on);
+    if (other) { other.classList.toggle(cls, on); }
+  }
+
+  function onKey(e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var t = e.target, tag = t && t.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) { return; }
+    var onSentence = !!(t && t.classList && t.classList.contains("s"));
+    switch (e.key) {
+      case "j": step(1); break;
+      case "k": step(-1); break;
+      case "ArrowDown": case "ArrowRight": if (!onSentence) { return; } step(1); break;
+      case "ArrowUp": case "ArrowLeft": if (!onSentence) { return; } step(-1); break;
+      case "Enter": case " ":
+        if (!onSentence) { return; }
+        if (mode() === "reveal") { toggle(indexOf(t)); }
+        break;
+      case "1": case "2": case "3": setMode(MODES[Number(e.key) - 1], true); break;
+      case "a": if (mode() !== "reveal") { return; } showAll(); break;
+      case "+": case "=": setSize(1); break;
+      case "-": case "_": setSize(-1); break;
+      case "d": toggleTheme(); break;
+      case "?": toggleKeys(); break;
+      case "Escape": toggleKeys(false); break;
+      default: return;
+    }
+    e.preventDefault();
+  }
+
+  function init() {
+    sentences = $all(".s");
+    status = $("#status");
+    var text = $("#text");
+    setMode(mode(), false);
+    syncTheme();
+    if (dark) {
+      var sync = function () { syncTheme(); };
+      if (dark.addEventListener) { dark.addEventListener("change", sync); } else if (dark.addListener) { dark.addListener(sync); }
+    }
+    $all("button.mode").forEach(function (b) {
+      b.addEventListener("click", function () { setMode(b.getAttribute("data-mode"), true); });
+    });
+    $all("button.size").forEach(function (b) {
+      b.addEventListener("click", function () { setSize(Number(b.getAttribute("data-step"))); });
+    });
+    var all = $("#all"), theme = $("#theme"), keys = $("#keys-button");
+    if (all) { all.addEventListener("click", showAll); }
+    if (theme) { theme.addEventListener("click", toggleTheme); }
+    if (keys) { keys.addEventListener("click", function () { toggleKeys(); }); }
+    document.addEventListener("keydown", onKey);
+    if (!text) { return; }
+    text.addEventListener("click", function (e) {
+      var el = e.target.closest && e.target.closest(".s, .t");
+      if (!el) { return; }
+      var i = indexOf(el);
+      if (el.classList.contains("s")) {
+        sentences[current].setAttribute("tabindex", "-1");
+        current = i;
+        el.setAttribute("tabindex", "0");
+      }
+      var sel = window.getSelection && window.getSelection();
+      if (mode() === "reveal" && !(sel && String(sel).length)) { toggle(i); }
+    });
+    text.addEventListener("mouseover", function (e) { highlight(e.target, "hl", true); });
+    text.addEventListener("mouseout", function (e) { highlight(e.target, "hl", false); });
+    text.addEventListener("focusin", function (e) { highlight(e.target, "cur", true); });
+    text.addEventListener("focusout", function (e) { highlight(e.target, "cur", false); });
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();
