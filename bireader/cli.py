@@ -17,6 +17,7 @@ import click
 from bireader._version import __version__
 from bireader.errors import BireaderError
 from bireader.reader import FORMATS as READ_FORMATS
+from bireader.translation.base import engine_names
 
 
 class _Group(click.Group):
@@ -110,3 +111,103 @@ def segment(file: str, as_json: bool, input_format: str | None) -> None:
         return
     for sentence in document.sentences():
         click.echo(sentence.text)
+
+@main.command("translate")
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "-e",
+    "--engine",
+    type=click.Choice(["auto", *engine_names()]),
+    default="auto",
+    show_default=True,
+    help="Translation engine; auto = Argos if an es->en model is installed, else Apertium.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(allow_dash=True, dir_okay=False),
+    default="-",
+    help="Write the JSON here instead of stdout ('-').",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor fill the translation cache.")
+@click.option(
+    "--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine."
+)
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(sorted(READ_FORMATS)),
+    help="Input format (default: from the suffix, else sniffed).",
+)
+def translate_command(
+    file: str,
+    engine: str,
+    output: str,
+    no_cache: bool,
+    no_fallback: bool,
+    input_format: str | None,
+) -> None:
+    """Translate FILE ('-' for stdin) and print the sentence pairs as JSON."""
+    from pathlib import Path
+
+    from bireader.formats.base import export
+    from bireader.reader import read
+    from bireader.translation.pipeline import translate
+
+    document = read(file if file == "-" else Path(file), format=input_format)
+    with progress_bar("Translating") as progress:
+        bi = translate(
+            document, engine, cache=not no_cache, progress=progress, fallback=not no_fallback
+        )
+    if output == "-":
+        sys.stdout.flush()
+        export(bi, sys.stdout.buffer, format="json")
+        sys.stdout.buffer.flush()
+    else:
+        export(bi, output, format="json")
+
+
+@main.command("engines")
+def engines_command() -> None:
+    """List the translation engines, whether each is ready here, and how to make it ready."""
+    from bireader.translation.base import AUTO_ORDER, engine_status
+
+    statuses = {name: engine_status(name) for name in engine_names()}
+    width = max(len(name) for name in statuses)
+    for status in statuses.values():
+        state = "ready" if status.ready else "not ready"
+        click.echo(f"{status.name:<{width}}  {state:<9}  {status.detail}")
+        if not status.ready and status.fix:
+            click.echo(f"{'':<{width}}  to fix:    {status.fix}")
+    auto = next((name for name in AUTO_ORDER if statuses[name].ready), None)
+    click.echo(f"auto -> {auto or 'no engine is ready'}")
+
+
+@main.group("cache", cls=_Group)
+def cache_group() -> None:
+    """Show or clear the translation cache (BIREADER_CACHE_DIR overrides its place)."""
+
+
+@cache_group.command("info")
+def cache_info() -> None:
+    """Print where the cache is, how many translations it holds and its size."""
+    from bireader.translation.cache import TranslationCache
+
+    with TranslationCache() as cache:
+        info = cache.info()
+    click.echo(f"path:    {info.path}")
+    click.echo(f"entries: {info.entries}")
+    click.echo(f"size:    {info.size_bytes / 1024:.1f} KiB")
+    if not info.usable:
+        click.echo("state:   unusable (bypassed; `bireader cache clear` removes it)")
+
+
+@cache_group.command("clear")
+def cache_clear() -> None:
+    """Delete every cached translation."""
+    from bireader.translation.cache import TranslationCache
+
+    with TranslationCache() as cache:
+        removed = cache.clear()
+        path = cache.path
+    click.echo(f"removed {removed} cached translations from {path}")

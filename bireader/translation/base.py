@@ -94,7 +94,11 @@ def engine_status(name: str) -> EngineStatus:
         cls = engine_class(name)
     except EngineError as exc:
         return EngineStatus(name, False, str(exc))
-    status: EngineStatus = cls.status()
+    try:
+        status: EngineStatus = cls.status()
+    except (EngineError, ImportError, OSError) as exc:
+        # A status check must answer, not fail: `bireader engines` lists every engine.
+        return EngineStatus(name, False, f"status check failed: {exc}")
     return status
 
 
