@@ -352,8 +352,8 @@ def _normalize(text: str) -> str:
 # --------------------------------------------------------------------------- plain text
 
 _BLANK = re.compile(r"[^\S\n]*")  # whitespace-only (NBSP included: str.isspace)
-_BULLET = re.compile(r"[ \t]*[-•*·▪–][ \t\u00a0]+(?=\S)")
-_NUMBERED = re.compile(r"[ \t]*(?:\d{1,3}|[a-zA-Z])[.)][ \t\u00a0]+(?=\S)")
+_BULLET = re.compile(r"[ \t]*[-•*·▪–—][ \t\u00a0]+(?=\S)")
+_NUMBERED = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[a-z]\))[ \t\u00a0]+(?=\S)")
 _DASH = re.compile(r"[ \t]*—")
 _FINAL_PUNCT = ".!?…:;,"
 _CLOSERS = "\"'»”’)]"
