@@ -1,0 +1,311 @@
+"""The HTML reader page, checked as a parsed tree (no browser: see tests/browser/)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+
+import bireader
+from bireader.errors import EngineError, ExportError
+from bireader.formats import html
+from bireader.model import BilingualDocument, Block, BlockKind, Document, Pair, Provenance, Sentence
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "texts" / "miami-talks.es.txt"
+
+Rows = Sequence[tuple[BlockKind, Sequence[tuple[str, str]]]]
+
+HOSTILE = (
+    '<script>alert("es")</script>',
+    'Dijo "hola" <img src=x onerror=alert(1)> & se fue.',
+    "</style><style>body{background:url(https://evil.example/x.png)}</style>",
+)
+
+
+def bilingual(
+    rows: Rows,
+    *,
+    title: str | None = None,
+    source: str | None = "articles/charlas.es.txt",
+    flags: dict[int, tuple[str, ...]] | None = None,
+) -> BilingualDocument:
+    """A consistent BilingualDocument built by hand: blocks joined by blank lines."""
+    text = ""
+    blocks: list[Block] = []
+    pairs: list[Pair] = []
+    for index, (kind, sentences) in enumerate(rows):
+        text += "\n\n" if index else ""
+        start = len(text)
+        spans: list[Sentence] = []
+        for n, (es, en) in enumerate(sentences):
+            text += " " if n else ""
+            sentence = Sentence(es, len(text), len(text) + len(es))
+            text += es
+            spans.append(sentence)
+            pair_flags = (flags or {}).get(len(pairs), ())
+            pairs.append(Pair(sentence, en, index, kind, "apertium", pair_flags))
+        blocks.append(Block(kind, start, len(text), tuple(spans)))
+    document = Document(text, tuple(blocks), "es", title, source)
+    provenance = Provenance("apertium", "3.8.3", "spa-eng", "0.8.1")
+    created = datetime(2026, 11, 27, 14, 5, tzinfo=UTC)
+    return BilingualDocument(document, tuple(pairs), provenance, "en", created, "9.9.9")
+
+
+ARTICLE: Rows = (
+    ("heading", [("Charlas en Miami", "Talks in Miami")]),
+    (
+        "paragraph",
+        [("El ministro llegó.", "The minister arrived."), ("Dijo algo.", "He said something.")],
+    ),
+    ("caption", [("Steve Witkoff", "Steve Witkoff")]),
+    ("list_item", [("Uno.", "One.")]),
+    ("list_item", [("Dos.", "Two.")]),
+    ("quote", [("¿Quién sabe?", "Who knows?")]),
+    ("heading", [("Después", "Afterwards")]),
+    ("paragraph", [("Fin.", "End.")]),
+)
+
+
+def parse(page: str) -> lxml_html.HtmlElement:
+    parser = etree.HTMLParser(recover=False)
+    etree.fromstring(page.encode("utf-8"), parser)
+    assert not [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    return lxml_html.fromstring(page)
+
+
+def own_text(element: lxml_html.HtmlElement) -> str:
+    """Text of ``element`` without its screen-reader-only notes."""
+    parts = [element.text or ""]
+    for child in element:
+        if "sr-only" not in (child.get("class") or ""):
+            parts.append(own_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def lang_of(element: lxml_html.HtmlElement) -> str | None:
+    for node in [element, *element.iterancestors()]:
+        if node.get("lang"):
+            return str(node.get("lang"))
+    return None
+
+
+def test_page_parses_with_doctype_charset_viewport() -> None:
+    page = html.render(bilingual(ARTICLE))
+    assert page.startswith("<!DOCTYPE html>\n")
+    root = parse(page)
+    head = root.find("head")
+    assert head is not None
+    assert head[0].tag == "meta" and head[0].get("charset") == "utf-8"
+    viewport = head.find("meta[@name='viewport']")
+    assert viewport is not None and "width=device-width" in viewport.get("content", "")
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_text_shows_as_text(hostile: str) -> None:
+    bi = bilingual(
+        [("heading", [(hostile, hostile)]), ("paragraph", [(hostile, "x " + hostile)])],
+        title=hostile,
+    )
+    root = parse(html.render(bi))
+    assert len(root.findall(".//script")) == 1
+    assert len(root.findall(".//style")) == 1
+    assert root.findall(".//img") == []
+    for element in root.iter():
+        assert not any(name.startswith("on") for name in element.attrib)
+        assert "style" not in element.attrib
+    assert [own_text(s) for s in root.find_class("s")] == [hostile, hostile]
+    assert [own_text(t) for t in root.find_class("t")] == [hostile, "x " + hostile]
+    assert root.findtext("head/title") == " ".join(hostile.split())
+
+
+def test_no_external_urls_anywhere() -> None:
+    page = html.render(bilingual(ARTICLE, flags={1: ("repetition",)}))
+    root = parse(page)
+    for element in root.iter():
+        for name in ("src", "href", "action", "srcset", "poster", "data", "formaction"):
+            assert element.get(name) is None, (element.tag, name)
+    markup = page
+    for element in root.iter("style", "script"):
+        code = element.text or ""
+        assert not re.search(r"url\s*\(|@import|https?:|//[a-z]", code, re.IGNORECASE)
+        markup = markup.replace(code, "")
+    # Nothing in the markup itself points anywhere either.
+    assert not re.search(r"\b(?:src|href|srcset)\s*=", markup, re.IGNORECASE)
+
+
+def test_csp_allows_exactly_the_inline_code() -> None:
+    root = parse(html.render(bilingual(ARTICLE)))
+    meta = root.find(".//meta[@http-equiv='Content-Security-Policy']")
+    assert meta is not None
+    head = root.find("head")
+    assert head is not None and list(head).index(meta) < list(head).index(head.find("style"))
+    policy = {
+        name: values
+        for name, *values in (d.split() for d in meta.get("content", "").split(";") if d.strip())
+    }
+    assert policy["default-src"] == ["'none'"]
+
+    def digest(code: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
+
+    assert policy["script-src"] == [digest(s.text or "") for s in root.iter("script")]
+    assert policy["style-src"] == [digest(s.text or "") for s in root.iter("style")]
+    assert "'unsafe-inline'" not in meta.get("content", "")
+
+
+def test_language_markup() -> None:
+    root = parse(html.render(bilingual(ARTICLE)))
+    sources, targets = root.find_class("s"), root.find_class("t")
+    assert sources and targets
+    assert {lang_of(s) for s in sources} == {"es"}
+    assert {lang_of(t) for t in targets} == {"en"}
+    assert root.get("lang") == "en"
+
+
+def test_every_pair_shares_its_id() -> None:
+    bi = bilingual(ARTICLE)
+    root = parse(html.render(bi))
+    sources, targets = root.find_class("s"), root.find_class("t")
+    assert len(sources) == len(targets) == len(bi.pairs)
+    for n, (s, t, pair) in enumerate(zip(sources, targets, bi.pairs, strict=True), start=1):
+        assert (s.get("id"), t.get("id")) == (f"s{n}", f"t{n}")
+        assert s.get("data-pair") == t.get("data-pair") == f"p{n}"
+        assert (own_text(s), own_text(t)) == (pair.source.text, pair.target)
+    # One tab stop into the text (roving tabindex), the others reachable by keys.
+    assert [s.get("tabindex") for s in sources].count("0") == 1
+
+
+def test_block_kinds_keep_their_elements() -> None:
+    root = parse(html.render(bilingual(ARTICLE)))
+    blocks = root.find_class("blk")
+    assert [(b.tag, b.get("data-kind")) for b in blocks] == [
+        ("h1", "heading"),
+        ("p", "paragraph"),
+        ("figcaption", "caption"),
+        ("li", "list_item"),
+        ("li", "list_item"),
+        ("p", "quote"),
+        ("h2", "heading"),
+        ("p", "paragraph"),
+    ]
+    assert blocks[2].getparent().tag == "figure"
+    assert blocks[3].getparent() is blocks[4].getparent()
+    assert blocks[3].getparent().tag == "ul"
+    assert blocks[5].getparent().tag == "blockquote"
+    assert len(root.findall(".//h1")) == 1
+    for block in blocks:
+        assert [child.get("class") for child in block] == ["es", "en"]
+
+
+def test_title_comes_from_the_article() -> None:
+    with_title = bilingual(ARTICLE, title="El título")
+    assert parse(html.render(with_title)).findtext("head/title") == "El título"
+    assert parse(html.render(bilingual(ARTICLE))).findtext("head/title") == "Charlas en Miami"
+    no_heading = bilingual(ARTICLE[1:2])
+    root = parse(html.render(no_heading))
+    assert root.findtext("head/title") == "charlas.es.txt"
+    assert len(root.findall(".//h1")) == 1
+    override = html.render(no_heading, title="Mi lectura")
+    assert parse(override).findtext("head/title") == "Mi lectura"
+
+
+def test_document_title_without_heading_block_is_the_h1() -> None:
+    root = parse(html.render(bilingual(ARTICLE[1:2], title="Charlas")))
+    (h1,) = root.findall(".//h1")
+    assert h1.text == "Charlas" and h1.get("lang") == "es"
+
+
+def test_flagged_pairs_are_marked_with_their_engine() -> None:
+    bi = bilingual(ARTICLE, flags={1: ("repetition", "length")})
+    root = parse(html.render(bi))
+    targets = root.find_class("t")
+    flagged = [t for t in targets if "flagged" in t.get("class", "").split()]
+    assert [t.get("id") for t in flagged] == ["t2"]
+    note = flagged[0].get("title", "")
+    assert "apertium" in note and "repetition" in note
+    (accessible,) = flagged[0].find_class("sr-only")
+    assert "apertium" in (accessible.text or "") and "length" in (accessible.text or "")
+    assert all(t.get("title") is None for t in targets if t not in flagged)
+
+
+def test_footer_shows_provenance() -> None:
+    root = parse(html.render(bilingual(ARTICLE, flags={0: ("repetition",)})))
+    footer = root.find(".//footer")
+    assert footer is not None
+    text = " ".join(footer.text_content().split())
+    for expected in (
+        "apertium 3.8.3",
+        "spa-eng 0.8.1",
+        "2026-11-27",
+        "bireader 9.9.9",
+        "1 flagged",
+    ):
+        assert expected in text
+
+
+@pytest.mark.parametrize("layout", html.LAYOUTS)
+def test_layout_is_the_initial_mode(layout: str) -> None:
+    root = parse(html.render(bilingual(ARTICLE), layout=layout))
+    assert root.get("data-mode") == layout
+    pressed = [b.get("data-mode") for b in root.iter("button") if b.get("aria-pressed") == "true"]
+    assert pressed == [layout]
+
+
+def test_controls_are_labelled_buttons() -> None:
+    root = parse(html.render(bilingual(ARTICLE)))
+    buttons = list(root.iter("button"))
+    assert len(buttons) >= 7
+    for button in buttons:
+        assert button.get("type") == "button"
+        assert (button.get("aria-label") or button.text_content()).strip()
+
+
+def test_bad_options_raise_export_error() -> None:
+    with pytest.raises(ExportError, match="layout"):
+        html.render(bilingual(ARTICLE), layout="columns")
+    with pytest.raises(ExportError, match="colour"):
+        html.render(bilingual(ARTICLE), colour="red")
+
+
+def test_export_writes_the_same_page_atomically(tmp_path: Path) -> None:
+    bi = bilingual(ARTICLE)
+    out = tmp_path / "page.html"
+    bireader.export(bi, out, layout="reveal")
+    assert out.read_text(encoding="utf-8") == html.render(bi, layout="reveal")
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_interleaving_css_covers_the_longest_block() -> None:
+    rows: Rows = [("paragraph", [(f"Frase {i}.", f"Sentence {i}.") for i in range(7)])]
+    style = parse(html.render(bilingual(rows))).findtext(".//style") or ""
+    assert ".s:nth-child(7){order:13}.t:nth-child(7){order:14}" in style
+    assert ".s:nth-child(8)" not in style
+
+
+@pytest.mark.apertium
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+def test_sample_article_end_to_end() -> None:
+    document = bireader.read(SAMPLE)
+    try:
+        bi = bireader.translate(document, engine="apertium")
+    except EngineError as exc:
+        pytest.skip(f"apertium spa-eng is not usable here: {exc}")
+    root = parse(html.render(bi))
+    sources, targets = root.find_class("s"), root.find_class("t")
+    assert len(sources) == len(targets) == len(bi.pairs) == len(list(document.sentences()))
+    assert [own_text(s) for s in sources] == [s.text for s in document.sentences()]
+    assert all(own_text(t).strip() for t in targets)
+    assert root.findtext("head/title") == "miami-talks.es.txt"
+    assert "apertium" in (root.find(".//footer").text_content() or "")
