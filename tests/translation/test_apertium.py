@@ -1,0 +1,350 @@
+"""The Apertium engine: exact 1:1 mapping in one process, cleanup, status and failures.
+
+Tests marked ``apertium`` run the real ``apertium -u spa-eng``; the others put a small
+fake ``apertium`` script first on PATH, so the framing, fallbacks and errors are
+checked on every machine.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bireader.errors import EngineUnavailable, TranslationFailed
+from bireader.translation.apertium import ApertiumEngine, clean_english, decode, encode
+from bireader.translation.base import get_engine
+
+REPO = Path(__file__).resolve().parents[2]
+CLEAN_CASES = json.loads((REPO / "tests" / "data" / "apertium_clean.json").read_text("utf-8"))
+
+
+def _has_spa_eng() -> bool:
+    if shutil.which("apertium") is None:
+        return False
+    listed = subprocess.run(["apertium", "-l"], capture_output=True, text=True, check=False)
+    return "spa-eng" in listed.stdout.split()
+
+
+needs_apertium = pytest.mark.skipif(
+    not _has_spa_eng(),
+    reason="apertium with the spa-eng mode is not installed (apt-get install apertium-eng-spa)",
+)
+
+# Sentences Apertium's stream format would choke on if they were passed raw. Each
+# carries a distinct number so a translation that lands on the wrong sentence shows.
+HOSTILE = [
+    "El precio 101 subió [mucho] en la plaza.",
+    "Primera línea 202.\n\nSegunda línea tras una línea en blanco.",
+    "Los signos 303 ^ $ @ * # < > \\ / { } ~ | se quedan.",
+    "El correo 404 es ana@example.es y la web http://example.es/a?b=[1]&c=2.",
+    "[bireader-e4] finge 505 ser un marco.",
+    "Una barra invertida final 606 \\",
+    "¿Pregunta 707? ¡Respuesta!",
+    "Tabulador\t808\ry retorno.",
+    "\\[ 909 ]\\ ^$ ^casa<n>$",
+]
+
+
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d{3}", text))
+
+
+# --- a fake apertium on PATH ----------------------------------------------------------
+
+
+def _fake_apertium(directory: Path, body: str, *, modes: str = "spa-eng") -> Path:
+    """Write an ``apertium`` script answering -l/-V and running ``body`` otherwise."""
+    script = directory / "apertium"
+    script.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in\n'
+        f'  -l) echo "  {modes}"; exit 0 ;;\n'
+        '  -V) echo "Apertium 9.8.7"; exit 0 ;;\n'
+        "esac\n"
+        f"{body}\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return script
+
+
+@pytest.fixture
+def fake_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A directory put first on PATH; tests write their fake ``apertium`` into it."""
+    directory = tmp_path / "bin"
+    directory.mkdir()
+    monkeypatch.setenv("PATH", f"{directory}:/usr/bin:/bin")
+    yield directory
+
+
+@pytest.fixture
+def popen_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record every ``subprocess.Popen`` launch (the command) while still running it."""
+    calls: list[list[str]] = []
+    real = subprocess.Popen
+
+    def counting(command: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(list(command))
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", counting)
+    return calls
+
+
+# --- stream format, without any apertium ----------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", HOSTILE)
+def test_encode_then_decode_gives_the_sentence_back(sentence: str) -> None:
+    assert decode(encode(7, sentence), 7, drop_marks=False) == sentence
+
+
+@pytest.mark.parametrize("sentence", HOSTILE)
+def test_decode_rejects_a_chunk_framed_for_another_sentence(sentence: str) -> None:
+    assert decode(encode(7, sentence), 8) is None
+
+
+def test_decode_rejects_missing_or_moved_frames() -> None:
+    chunk = encode(2, "Hola.")
+    assert decode(chunk.replace("[bireader-e2]", ""), 2) is None
+    assert decode(chunk.replace("[bireader-s2]", ""), 2) is None
+    assert decode(chunk + "[bireader-s3]", 2) is None
+    assert decode("", 2) is None
+
+
+def test_decode_drops_only_apertium_marks() -> None:
+    # Bare * # @ before a word are Apertium's; the source's own travel escaped or in blanks.
+    chunk = "[bireader-s0]*Witkoff and #cleansing and @darse, [#]MeToo \\@ana [*]x.[][bireader-e0]"
+    assert decode(chunk, 0) == "Witkoff and cleansing and darse, #MeToo @ana *x"
+    assert decode(chunk, 0, drop_marks=False).startswith("*Witkoff and #cleansing and @darse")
+
+
+def test_fake_identity_apertium_round_trips_hostile_sentences(
+    fake_path: Path, popen_calls: list[list[str]]
+) -> None:
+    _fake_apertium(fake_path, "exec cat")
+    engine = ApertiumEngine(clean=False)
+    sentences = ["", *HOSTILE, "   ", "Fin."]
+    popen_calls.clear()
+    assert engine.translate_batch(sentences) == ["", *HOSTILE, "", "Fin."]
+    assert len(popen_calls) == 1
+
+
+def test_a_broken_frame_is_retried_alone(
+    fake_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _fake_apertium(fake_path, "exec cat")
+    engine = ApertiumEngine(clean=False)
+    real_run = engine._run
+    batches: list[int] = []
+
+    def run_losing_a_frame_once(chunks: list[str]) -> list[str]:
+        batches.append(len(chunks))
+        out = real_run(chunks)
+        if len(batches) == 1:
+            out[1] = out[1].replace("[bireader-e1]", "")
+        return out
+
+    monkeypatch.setattr(engine, "_run", run_losing_a_frame_once)
+    sentences = ["Uno.", "Dos.", "Tres."]
+    with caplog.at_level("WARNING", logger="bireader"):
+        assert engine.translate_batch(sentences) == sentences
+    assert batches == [3, 1]
+    assert "retrying" in caplog.text
+
+
+def test_a_frame_broken_twice_raises(fake_path: Path) -> None:
+    _fake_apertium(fake_path, "exec sed 's/\\[bireader-e1\\]//'")
+    engine = ApertiumEngine()
+    with pytest.raises(TranslationFailed, match="sentence 2"):
+        engine.translate_batch(["Uno.", "Dos.", "Tres."])
+
+
+def test_shifted_output_is_never_accepted(fake_path: Path) -> None:
+    # An apertium that swallows the first chunk: every later chunk is then off by one.
+    _fake_apertium(fake_path, "exec sed -z '1d'")
+    with pytest.raises(TranslationFailed):
+        ApertiumEngine().translate_batch(["Uno.", "Dos.", "Tres."])
+
+
+def test_failure_reports_first_stderr_line(fake_path: Path) -> None:
+    _fake_apertium(fake_path, "cat >/dev/null; echo 'Error: boom' >&2; echo more >&2; exit 3")
+    with pytest.raises(TranslationFailed, match="apertium failed: Error: boom$"):
+        ApertiumEngine().translate_batch(["Hola."])
+
+
+def test_timeout_stops_the_pipeline(fake_path: Path) -> None:
+    _fake_apertium(fake_path, "sleep 30 | cat")
+    engine = ApertiumEngine(timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(TranslationFailed, match="did not finish"):
+        engine.translate_batch(["Hola."])
+    assert time.monotonic() - started < 10
+
+
+def test_empty_batch_and_blank_sentences_start_no_process(
+    fake_path: Path, popen_calls: list[list[str]]
+) -> None:
+    _fake_apertium(fake_path, "exit 1")
+    engine = ApertiumEngine()
+    popen_calls.clear()
+    assert engine.translate_batch([]) == []
+    assert engine.translate_batch(["", " ", "\n\n"]) == ["", "", ""]
+    assert popen_calls == []
+
+
+# --- status, provenance, registry -----------------------------------------------------
+
+
+def test_status_and_error_when_apertium_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    status = ApertiumEngine.status()
+    assert not status.ready
+    assert status.fix is not None and "apertium-eng-spa" in status.fix
+    assert "apt-get update" in status.fix
+    with pytest.raises(EngineUnavailable, match="apertium-eng-spa"):
+        ApertiumEngine()
+    with pytest.raises(EngineUnavailable, match="apertium-eng-spa"):
+        get_engine("apertium")
+
+
+def test_status_when_the_spa_eng_mode_is_missing(fake_path: Path) -> None:
+    _fake_apertium(fake_path, "exec cat", modes="eng-spa")
+    status = ApertiumEngine.status()
+    assert not status.ready
+    assert "spa-eng" in status.detail
+    with pytest.raises(EngineUnavailable, match="apertium-eng-spa"):
+        ApertiumEngine()
+
+
+def test_provenance_and_options(fake_path: Path) -> None:
+    _fake_apertium(fake_path, "exec cat")
+    cleaned, raw = ApertiumEngine(), ApertiumEngine(clean=False)
+    provenance = cleaned.provenance()
+    assert (provenance.engine, provenance.engine_version, provenance.model) == (
+        "apertium",
+        "9.8.7",
+        "spa-eng",
+    )
+    assert provenance.options["unknown_marks"] == "off"
+    assert cleaned.provenance().signature() != raw.provenance().signature()
+    assert cleaned.safer() is None
+    assert ApertiumEngine.sentences_per_call is None
+
+
+# --- cleaning ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=c["xfail"]))
+        if "xfail" in c
+        else c
+        for c in CLEAN_CASES
+    ],
+    ids=[c["label"] for c in CLEAN_CASES],
+)
+def test_clean_english(case: dict[str, str]) -> None:
+    assert clean_english(case["input"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", CLEAN_CASES, ids=[c["label"] for c in CLEAN_CASES])
+def test_clean_english_is_idempotent(case: dict[str, str]) -> None:
+    once = clean_english(case["input"])
+    assert clean_english(once) == once
+
+
+# --- the real apertium -----------------------------------------------------------------
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_hostile_sentences_map_one_to_one(popen_calls: list[list[str]]) -> None:
+    engine = ApertiumEngine()
+    popen_calls.clear()
+    batch = engine.translate_batch(HOSTILE)
+    assert len(popen_calls) == 1
+    assert len(batch) == len(HOSTILE)
+    for source, target in zip(HOSTILE, batch, strict=True):
+        assert _numbers(target) == _numbers(source), (source, target)
+    # Each sentence alone gives the same translation as inside the batch.
+    assert [engine.translate_batch([s])[0] for s in HOSTILE] == batch
+    assert "[1]" in batch[3] and "ana@example.es" in batch[3]
+    assert "\n\n" in batch[1]
+    for char in "^$@*#<>\\/{}~|":
+        assert char in batch[2], (char, batch[2])
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_source_marks_survive_cleaning_and_nul_is_a_space() -> None:
+    out = ApertiumEngine().translate_batch(["#MeToo, *nota* y @ana.", "Uno\0dos 123."])
+    assert "#MeToo" in out[0] and "*note*" in out[0] and "@ana" in out[0]
+    assert "\0" not in out[1] and "123" in out[1] and " " in out[1]
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_order_and_empty_strings_are_kept() -> None:
+    engine = ApertiumEngine()
+    sentences = ["", "La casa 111 es roja.", "  ", "El perro 222 ladra.", "", "Fin 333."]
+    forward = engine.translate_batch(sentences)
+    backward = engine.translate_batch(sentences[::-1])
+    assert backward == forward[::-1]
+    assert [bool(t) for t in forward] == [bool(s.strip()) for s in sentences]
+    assert [_numbers(t) for t in forward] == [_numbers(s) for s in sentences]
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_many_sentences_one_process(popen_calls: list[list[str]]) -> None:
+    engine = ApertiumEngine()
+    sentences = [f"El documento {n} tiene {n + 1000} palabras." for n in range(300)]
+    popen_calls.clear()
+    out = engine.translate_batch(sentences)
+    assert len(popen_calls) == 1 and popen_calls[0][0] == "apertium"
+    assert "-u" in popen_calls[0] and "spa-eng" in popen_calls[0]
+    for n, target in enumerate(out):
+        assert re.findall(r"\d+", target.replace(",", "")) == [str(n), str(n + 1000)]
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_sample_article_comes_back_as_english() -> None:
+    from bireader import read
+
+    document = read(REPO / "texts" / "miami-talks.es.txt")
+    sources = [s.text for s in document.sentences()]
+    targets = ApertiumEngine().translate_batch(sources)
+    assert len(targets) == len(sources) == 11
+    english = {"the", "of", "and", "to", "in", "with", "that", "said", "will"}
+    spanish = {"el", "los", "las", "de", "que", "y", "con", "para", "del"}
+    words = [w.lower() for t in targets for w in re.findall(r"[^\W\d_]+", t)]
+    assert sum(w in english for w in words) > 0.2 * len(words)
+    assert sum(w in spanish for w in words) == 0
+    for target in targets:
+        assert target.strip() == target and target
+        assert not re.search(r"[«»¿¡]|\s[*#@]\w|\s{2}", target), target
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_cleaning_changes_only_what_it_should() -> None:
+    sentence = "Subió un 3,5 % hasta 1.500 personas a las 14.00 h, dijo: «basta»."
+    cleaned = ApertiumEngine().translate_batch([sentence])[0]
+    raw = ApertiumEngine(clean=False).translate_batch([sentence])[0]
+    assert "3,5 %" in raw and "1.500" in raw and "«" in raw
+    assert "3.5%" in cleaned and "1,500" in cleaned and "14:00" in cleaned
+    assert "“" in cleaned and "«" not in cleaned
+    assert cleaned == clean_english(raw)
