@@ -177,7 +177,7 @@ def test_shifted_output_is_never_accepted(fake_path: Path) -> None:
 
 def test_failure_reports_first_stderr_line(fake_path: Path) -> None:
     _fake_apertium(fake_path, "cat >/dev/null; echo 'Error: boom' >&2; echo more >&2; exit 3")
-    with pytest.raises(TranslationFailed, match="apertium failed: Error: boom$"):
+    with pytest.raises(TranslationFailed, match=r"apertium failed: Error: boom$"):
         ApertiumEngine().translate_batch(["Hola."])
 
 
