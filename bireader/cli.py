@@ -211,3 +211,59 @@ def cache_clear() -> None:
         removed = cache.clear()
         path = cache.path
     click.echo(f"removed {removed} cached translations from {path}")
+
+
+@main.group("models", cls=_Group)
+def models_group() -> None:
+    """List, install or remove Argos Translate models (ARGOS_PACKAGES_DIR overrides their place)."""
+
+
+@models_group.command("list")
+def models_list() -> None:
+    """Print the installed Argos packages: code, language pair, version, directory."""
+    from bireader.translation.models import installed_packages, packages_dir
+
+    packages = installed_packages()
+    if not packages:
+        click.echo(f"no Argos packages installed in {packages_dir()}")
+        return
+    for package in packages:
+        click.echo(
+            f"{package.code}  {package.pair}  {package.package_version or '?'}  {package.path}"
+        )
+
+
+@models_group.command("install")
+@click.argument("langs", nargs=-1, metavar="[FROM TO]")
+@click.option(
+    "--file", "file_", type=click.Path(dir_okay=False), metavar="X.argosmodel",
+    help="Install a downloaded .argosmodel file (works offline).",
+)
+def models_install(langs: tuple[str, ...], file_: str | None) -> None:
+    """Install the FROM->TO model from the Argos index (e.g. `es en`), or --file X.argosmodel."""
+    from bireader.translation import models
+
+    if file_ is not None and langs:
+        raise click.UsageError("give either FROM TO or --file, not both")
+    if file_ is not None:
+        package = models.install_from_file(file_)
+    elif len(langs) == 2:
+        package = models.install_from_index(langs[0], langs[1])
+    else:
+        raise click.UsageError("give FROM TO (e.g. `es en`) or --file X.argosmodel")
+    click.echo(
+        f"installed {package.code} {package.package_version} ({package.pair}) in {package.path}"
+    )
+
+
+@models_group.command("remove")
+@click.argument("what", nargs=-1, required=True, metavar="CODE | FROM TO")
+def models_remove(what: tuple[str, ...]) -> None:
+    """Remove an installed package by code or directory name, or every FROM->TO package."""
+    from bireader.translation import models
+
+    if len(what) > 2:
+        raise click.UsageError("give a package CODE or FROM TO")
+    removed = models.remove(what[0], what[1] if len(what) == 2 else None)
+    for package in removed:
+        click.echo(f"removed {package.code} {package.package_version} ({package.pair})")

@@ -285,6 +285,11 @@ def install_from_index(
             "pip install --no-deps 'argostranslate>=1.9' "
             "(or install a downloaded file: bireader models install --file X.argosmodel)"
         ) from exc
+    # argostranslate reports network errors through logging.error; without a handler
+    # Python's last-resort handler would print them under our own one-line message.
+    argos_log = logging.getLogger("argostranslate")
+    if not argos_log.handlers:
+        argos_log.addHandler(logging.NullHandler())
     index_url = str(argos_settings.remote_package_index)
     local_index = Path(argos_settings.local_package_index)
     offline_hint = (
