@@ -27,7 +27,7 @@ from typing import Any
 
 from bireader.errors import EngineUnavailable, TranslationFailed
 from bireader.model import Provenance
-from bireader.translation.base import EngineStatus
+from bireader.translation.base import Engine, EngineStatus
 
 log = logging.getLogger("bireader")
 
@@ -323,7 +323,7 @@ class ApertiumEngine:
         """Engine ``apertium``, its version, model ``spa-eng`` and its package version."""
         return self._provenance
 
-    def safer(self) -> None:
+    def safer(self) -> Engine | None:
         """Apertium is rule-based: there is no more conservative decoding."""
         return None
 
