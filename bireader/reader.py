@@ -138,7 +138,7 @@ def parse_html(text: str, *, lang: str = "es", name: str | None = None) -> Docum
     parser = lxml.html.HTMLParser(
         no_network=True, remove_comments=True, remove_pis=True, huge_tree=False
     )
-    text = _XML_DECLARATION.sub("", text, count=1)
+    text = _DOCTYPE_SUBSET.sub("", _XML_DECLARATION.sub("", text, count=1), count=1)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -292,6 +292,9 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# An internal DTD subset is not HTML: lxml would show "]>" as text. Never expanded.
+_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+_BINARY_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f]")
 # WHATWG: these labels all mean windows-1252 in HTML.
 _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii", "l1"}
 
@@ -299,6 +302,21 @@ _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii
 def _meta_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:4096])
     return match.group(1).decode("ascii").lower() if match else None
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when every other byte is NUL (ASCII-heavy UTF-16), else None."""
+    sample = data[:4096]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    for codec, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return codec if not _BINARY_TEXT.search(text) else None
+    return None
 
 
 def _decode(data: bytes, name: str, *, declared: str | None = None) -> str:
@@ -309,8 +327,14 @@ def _decode(data: bytes, name: str, *, declared: str | None = None) -> str:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: invalid {codec} text: {exc.reason}") from exc
-    if data.startswith(_MAGIC) or b"\0" in data[:65536]:
+    if data.startswith(_MAGIC):
         raise InputError(f"{name}: binary file, not text")
+    if b"\0" in data[:65536]:
+        utf16 = _bomless_utf16(data)
+        if utf16 is None:
+            raise InputError(f"{name}: binary file, not text")
+        log.warning("%s: UTF-16 without a byte-order mark; decoded as %s", name, utf16)
+        return data.decode(utf16)
     sample = data[:65536]
     if len(_BINARY_BYTES.findall(sample)) > max(2, len(sample) // 100):
         raise InputError(f"{name}: binary file, not text")

@@ -218,6 +218,13 @@ def test_unicode_encodings_decode_silently(name: str, caplog: pytest.LogCaptureF
     assert not caplog.records
 
 
+def test_utf16_without_bom_is_detected_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="bireader"):
+        doc = read(DATA / "utf16le-nobom.txt")
+    assert doc.title == SPANISH
+    assert any("UTF-16 without a byte-order mark" in r.getMessage() for r in caplog.records)
+
+
 def test_windows_1252_with_crlf_warns(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -338,6 +345,18 @@ def test_html_does_not_resolve_external_entities(tmp_path: Path) -> None:
     doc = read(hostile, format="html")
     assert "SECRETO" not in doc.text
     assert "Hola" in doc.text
+
+
+def test_html_internal_entities_are_not_expanded() -> None:
+    lol = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        "<html><body><p>&lol2; fin.</p></body></html>"
+    )
+    doc = read(lol, format="html")
+    assert "lollol" not in doc.text
+    assert "]>" not in doc.text
+    assert doc.text.endswith("fin.")
 
 
 def test_html_with_no_text_is_an_input_error() -> None:
