@@ -107,7 +107,10 @@ def parse_text(text: str, *, lang: str = "es", name: str | None = None) -> Docum
             kind = "paragraph"
         blocks.append(Block(_kind(kind), start, end))
     body = "".join(chars)
-    title = next((body[b.start : b.end] for b in blocks if b.kind == "heading"), None)
+    # Only a heading that opens the text is its title; later ones are subheadings.
+    title = (
+        body[blocks[0].start : blocks[0].end] if blocks and blocks[0].kind == "heading" else None
+    )
     return Document(
         text=body, blocks=tuple(blocks), lang=lang, title=title, source=name, metadata=metadata
     )
@@ -150,16 +153,26 @@ def parse_html(text: str, *, lang: str = "es", name: str | None = None) -> Docum
     html_lang = root.get("lang")
     if html_lang:
         metadata["html_lang"] = html_lang.strip()
-    found_title = root.xpath("string(//head/title)")
-    head_title = _collapse(found_title) if isinstance(found_title, str) else ""
     container = _html_container(root)
     pieces = list(_html_blocks(container))
     document = _assemble(pieces, lang=lang, name=name, metadata=metadata)
-    if document.title is None and head_title:
+    title = _html_title(root, container)
+    if title is not None and title != document.title:
         from dataclasses import replace
 
-        document = replace(document, title=head_title)
+        document = replace(document, title=title)
     return document
+
+
+def _html_title(root: HtmlElement, container: HtmlElement) -> str | None:
+    """The article's first ``<h1>``, else ``<head><title>``, else None (first heading)."""
+    for h1 in container.iter("h1"):
+        text = _html_text(h1).replace("\n", " ")
+        if text and not any(_tag(a) in _DROP for a in h1.iterancestors()):
+            return text
+    found = root.xpath("string(//head/title)")
+    head_title = _collapse(found) if isinstance(found, str) else ""
+    return head_title or None
 
 
 FORMATS: dict[str, Callable[..., Document]] = {

@@ -60,6 +60,12 @@ def test_wrapped_lines_become_spaces_only_inside_blocks() -> None:
     assert doc.text == "Titular\n\nUna línea que sigue en la siguiente y termina aquí.\n"
 
 
+def test_a_later_subheading_is_not_the_title() -> None:
+    doc = parse_text("Empieza con una frase.\n\nLas reacciones en Bruselas\n\nMás.")
+    assert [b.kind for b in doc.blocks] == ["paragraph", "heading", "paragraph"]
+    assert doc.title is None
+
+
 def test_byline_goes_to_metadata() -> None:
     doc = parse_text("Titular de prueba\n\nPor María J. Fernández\n\nTexto.")
     assert doc.metadata["byline"] == "Por María J. Fernández"
@@ -322,6 +328,13 @@ def test_html_without_article_uses_body_and_title_from_head() -> None:
     )
     assert doc.title == "Página"
     assert kinds_and_texts(doc) == [["paragraph", "Hola."], ["paragraph", "Suelto."]]
+
+
+def test_html_title_prefers_h1_then_head_title() -> None:
+    page = "<html><head><title>Sitio | Nota</title></head><body>{}</body></html>"
+    assert read(page.format("<h2>Sub</h2><h1>Titular</h1><p>Hola.</p>")).title == "Titular"
+    assert read(page.format("<h2>Sub</h2><p>Hola.</p>")).title == "Sitio | Nota"
+    assert read("<html><body><h3>Solo</h3><p>Hola.</p></body></html>").title == "Solo"
 
 
 def test_html_declared_charset_is_honoured() -> None:
