@@ -5,6 +5,8 @@ Each exporter module declares itself once here, by suffix, and provides::
     FORMAT: str                       # "html", "tmx", ...
     def write(bi: BilingualDocument, stream: BinaryIO, **options) -> None
 
+``write`` raises ``ExportError`` for an option it does not know, and for anything
+else it cannot write; ``tests/formats/test_contract.py`` holds every exporter to this.
 The registry imports a module only when its format is used.
 """
 
@@ -14,7 +16,7 @@ import contextlib
 import importlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,6 +37,15 @@ def export_suffixes() -> tuple[str, ...]:
     return tuple(EXPORTERS)
 
 
+def export_formats() -> tuple[str, ...]:
+    """Format names accepted as ``format=`` (each suffix without its dot), sorted.
+
+    >>> export_formats()
+    ('htm', 'html', 'json', 'tmx', 'tsv')
+    """
+    return tuple(sorted(suffix.lstrip(".") for suffix in EXPORTERS))
+
+
 def exporter_for(path: str | os.PathLike[str], format: str | None = None) -> Any:
     """The exporter module for ``format`` (a suffix or name) or ``path``'s suffix."""
     key = format or Path(path).suffix
@@ -43,7 +54,9 @@ def exporter_for(path: str | os.PathLike[str], format: str | None = None) -> Any
         module_name = EXPORTERS[key]
     except KeyError:
         known = ", ".join(sorted(EXPORTERS))
-        raise ExportError(f"cannot tell the output format of {str(path)!r} (known: {known})") from None
+        raise ExportError(
+            f"cannot tell the output format of {str(path)!r} (known: {known})"
+        ) from None
     return importlib.import_module(module_name)
 
 
@@ -91,5 +104,57 @@ def export(
         exporter_for("stream", format).write(bi, path, **options)
         return
     exporter = exporter_for(path, format)
-    with atomic_writer(path) as stream:
-        exporter.write(bi, stream, **options)
+    try:
+        with atomic_writer(path) as stream:
+            exporter.write(bi, stream, **options)
+    except OSError as exc:
+        # Disk full, target is a directory, permission denied on rename...
+        raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
+
+
+def _name(target: str | os.PathLike[str] | IO[bytes]) -> str:
+    if isinstance(target, str | os.PathLike):
+        return str(target)
+    return str(getattr(target, "name", "<stream>"))
+
+
+def export_each(
+    bi: Any,
+    targets: Sequence[str | os.PathLike[str] | IO[bytes]],
+    *,
+    format: str | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    on_written: Callable[[str, str], None] | None = None,
+) -> list[str]:
+    """Write ``bi`` to each target, the format of each from its suffix (streams: ``format``).
+
+    ``options`` maps a format name (``"html"``, ``"tmx"`` ...) to the options for that
+    exporter only. Every target is resolved before anything is written; then each is
+    written atomically, and one failure does not stop the others: ``ExportError`` names
+    every target that failed (and those written) at the end. ``on_written(name, format)``
+    is called after each success. Returns the names written.
+    """
+    options = options or {}
+    plan: list[tuple[str | os.PathLike[str] | IO[bytes], Any]] = []
+    for target in targets:
+        if isinstance(target, str | os.PathLike):
+            plan.append((target, exporter_for(target)))
+        elif format is None:
+            raise ExportError("format= is required when exporting to a stream")
+        else:
+            plan.append((target, exporter_for("stream", format)))
+    written: list[str] = []
+    failures: list[str] = []
+    for target, exporter in plan:
+        try:
+            export(bi, target, format=exporter.FORMAT, **dict(options.get(exporter.FORMAT, {})))
+        except ExportError as exc:
+            failures.append(f"{_name(target)}: {exc}")
+            continue
+        written.append(_name(target))
+        if on_written is not None:
+            on_written(_name(target), exporter.FORMAT)
+    if failures:
+        done = f" (written: {', '.join(written)})" if written else ""
+        raise ExportError(f"could not write {'; '.join(failures)}{done}")
+    return written

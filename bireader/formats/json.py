@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ SCHEMA_VERSION = 1
 """Bumped on any change a reader of older files would trip over."""
 
 _log = logging.getLogger("bireader")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, Any]:
@@ -89,8 +91,13 @@ def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, An
 
 
 def dumps(bi: BilingualDocument, *, indent: int | None = 2, include_text: bool = True) -> str:
-    """``bi`` as a JSON string (UTF-8 characters kept as they are, not ``\\u`` escaped)."""
-    return json.dumps(to_dict(bi, include_text=include_text), ensure_ascii=False, indent=indent)
+    """``bi`` as a JSON string (characters kept as they are, not ``\\u`` escaped).
+
+    Only lone surrogates, which UTF-8 cannot encode, are written as ``\\udXXX`` escapes,
+    so the file is valid UTF-8 and reads back to the same strings.
+    """
+    text = json.dumps(to_dict(bi, include_text=include_text), ensure_ascii=False, indent=indent)
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def write(

@@ -30,7 +30,8 @@ FORMAT = "tsv"
 
 # Everything str.splitlines() breaks on, so no tool sees a pair split over two lines.
 _LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-_NUL = re.compile("\x00")
+# NUL and lone surrogates: nothing can read them back, UTF-8 cannot even encode the latter.
+_NUL = re.compile("[\x00\ud800-\udfff]")
 
 
 def anki_field(text: str) -> str:

@@ -111,3 +111,12 @@ def test_loads_refuses_inconsistent_input(mutate: object, message: str) -> None:
 def test_loads_refuses_non_json() -> None:
     with pytest.raises(InputError, match="not valid JSON"):
         bjson.loads("{nope")
+
+
+def test_lone_surrogates_and_controls_round_trip_as_valid_utf8() -> None:
+    bi = make_bilingual([("paragraph", [("Mal\ud800 \x00\x1b texto.", "Bad\udfff text.")])])
+    buffer = io.BytesIO()
+    bjson.write(bi, buffer)
+    raw = buffer.getvalue().decode("utf-8")  # strict: would fail on a raw surrogate
+    assert "\\ud800" in raw
+    assert bjson.loads(raw) == bi
