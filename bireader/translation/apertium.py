@@ -49,6 +49,8 @@ _PROTECTED = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)\]]"  # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
 )
+# Also passed through verbatim (Apertium reads "10 a. m." as "10 to. m."), then cleaned.
+_VERBATIM = re.compile(_PROTECTED.pattern + r"|(?<=\d)\s?[ap]\.\s?m\.")
 
 
 def status() -> EngineStatus:
@@ -75,7 +77,7 @@ def encode(index: int, sentence: str) -> str:
             out.append(run)
         blank.clear()
 
-    protected = {m.start(): m.end() for m in _PROTECTED.finditer(sentence)}
+    protected = {m.start(): m.end() for m in _VERBATIM.finditer(sentence)}
     position = 0
     while position < len(sentence):
         if position in protected:
@@ -209,6 +211,8 @@ _TIME_H = re.compile(
 _TIME_AMPM = re.compile(r"(?<![\d.,])(1[0-2]|0?\d)\.([0-5]\d)(?=\s?(?:[ap]\.\s?m\.|[ap]m\b))")
 # Spanish writes clock times with an article ("a las 4.30"); Apertium keeps it.
 _TIME_ARTICLE = re.compile(r"(?<=\bthe )([01]?\d|2[0-3])\.([0-5]\d)(?![\d]|[.,]\d)")
+_MERIDIEM = re.compile(r"(?<=\d)\s?([ap])\.\s?m\.")
+_US = re.compile(r"\bEE\.\s?UU\.")
 _THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:\.\d{3})+(?![\d]|[.,]\d)")
 _DECIMAL = re.compile(r"(?<![\d.,])(\d+),(\d+)(?![\d]|[.,]\d)")
 _PERCENT = re.compile(r"(\d)[ \u00a0\u202f\u2009]+%")
@@ -241,6 +245,8 @@ def clean_english(text: str) -> str:
 def _clean_plain(text: str) -> str:
     text = text.translate(_QUOTES)
     text = _INVERTED.sub("", text)
+    text = _MERIDIEM.sub(r" \1.m.", text)
+    text = _US.sub("U.S.", text)
     text = _TIME_H.sub(_clock, text)
     text = _TIME_AMPM.sub(_clock, text)
     text = _TIME_ARTICLE.sub(_clock, text)
