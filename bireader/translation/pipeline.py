@@ -5,6 +5,10 @@ in the cache and only the misses go to the engine; every output passes the quali
 guard (:mod:`bireader.translation.guard`); a flagged sentence is retried with the
 engine's safer decoding, then with another ready engine; whatever flags remain, and
 the engine that produced the kept output, are recorded on the :class:`Pair`.
+
+The cache holds the translation finally kept for each sentence (keyed by the primary
+engine's signature, the guard version and the fallback setting) and each retry
+engine's own outputs (keyed by that engine's signature).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from bireader.translation.base import (
     safer_engine,
     sentences_per_call,
 )
+from bireader.translation.guard import GUARD_VERSION
 
 if TYPE_CHECKING:
     from bireader.translation.cache import CachedTranslation, TranslationCache
@@ -138,13 +143,21 @@ class _Run:
         size = sentences_per_call(self.primary) or max(1, len(unique))
         log.info("translating %d sentences (%d distinct) with %s", total, len(unique),
                  self.primary.name)
+        kept_key = self._kept_signature()
         for start in range(0, len(unique), size):
             chunk = unique[start : start + size]
-            got = self._attempt(self.primary, chunk, primary=True)
-            flagged = [t for t in chunk if got[t].flags]
-            if flagged:
-                got.update(self._repair(flagged, got))
-            results.update(got)
+            kept = self.store.get_many(kept_key, chunk) if self.store is not None else {}
+            todo = [t for t in chunk if t not in kept]
+            if todo:
+                got = self._attempt(self.primary, todo, cached=False)
+                flagged = [t for t in todo if got[t].flags]
+                if flagged:
+                    got.update(self._repair(flagged, got))
+                if self.store is not None:
+                    self.store.put_many(kept_key, [got[t] for t in todo])
+                kept.update(got)
+            log.debug("%d of %d sentences from the cache", len(chunk) - len(todo), len(chunk))
+            results.update(kept)
             done += sum(weight[t] for t in chunk)
             if progress is not None:
                 progress(done, total)
@@ -158,14 +171,24 @@ class _Run:
             self._signatures[key] = engine.provenance().signature()
         return self._signatures[key]
 
+    def _kept_signature(self) -> str:
+        """The cache key of the translations finally kept with this primary engine.
+
+        What is kept depends on the guard and on whether fallback was allowed, so both
+        are part of the key. A warm run then needs no retry and builds no other engine.
+        """
+        fallback = "on" if self.fallback else "off"
+        return f"{self._signature(self.primary)}|guard={GUARD_VERSION}|fallback={fallback}"
+
     def _attempt(
-        self, engine: Engine, texts: Sequence[str], *, primary: bool = False
+        self, engine: Engine, texts: Sequence[str], *, cached: bool = True
     ) -> dict[str, CachedTranslation]:
-        """``engine``'s guarded translations of ``texts``, from the cache where possible."""
+        """``engine``'s guarded translations of ``texts``; with ``cached``, via the cache."""
         from bireader.translation.cache import CachedTranslation
 
+        store = self.store if cached else None
         signature = self._signature(engine)
-        found = self.store.get_many(signature, texts) if self.store is not None else {}
+        found = store.get_many(signature, texts) if store is not None else {}
         misses = [t for t in texts if t not in found]
         if not misses:
             return found
@@ -179,12 +202,9 @@ class _Run:
             CachedTranslation(src, tgt, guard.check(src, tgt), engine.name)
             for src, tgt in zip(misses, targets, strict=True)
         ]
-        if self.store is not None:
-            self.store.put_many(signature, fresh)
+        if store is not None:
+            store.put_many(signature, fresh)
         found.update((entry.source, entry) for entry in fresh)
-        if primary:
-            log.debug("%s translated %d sentences, %d from cache", engine.name, len(misses),
-                      len(texts) - len(misses))
         return found
 
     def _repair(

@@ -279,11 +279,24 @@ def test_second_run_is_served_by_the_cache(registry: types.ModuleType, tmp_path:
     assert all(engine.calls for engine in [*FakeEngine.built, *BackupEngine.built])
     second = translate(doc, "fake", cache=tmp_path)
     new = [*FakeEngine.built[fakes:], *BackupEngine.built[backups:]]
-    assert len(new) == 3 and all(engine.calls == [] for engine in new)
+    # Only the primary is built, and never called: no retry, no fallback engine.
+    assert len(new) == 1 and new[0].calls == []
     assert [(p.target, p.flags, p.engine) for p in second.pairs] == [
         (p.target, p.flags, p.engine) for p in first.pairs
     ]
     assert second.pairs[2].engine == "backup"
+
+
+def test_retry_outputs_are_cached_per_engine(registry: types.ModuleType, tmp_path: Path) -> None:
+    doc = make_document(["Está muy roto."])
+    translate(doc, "fake", cache=tmp_path)
+    # Without fallback the kept translation differs, so it is not reused; but the safer
+    # engine's own output is, so only the primary runs again.
+    before = len(FakeEngine.built)
+    bi = translate(doc, "fake", cache=tmp_path, fallback=False)
+    primary, safer = FakeEngine.built[before:]
+    assert primary.sentences == ["Está muy roto."] and safer.calls == []
+    assert (bi.pairs[0].engine, bi.pairs[0].flags) == ("fake", ("repetition",))
 
 
 def test_cache_is_keyed_by_provenance(registry: types.ModuleType, tmp_path: Path) -> None:
