@@ -1,0 +1,331 @@
+"""The reader page used as a person would: Playwright driving Debian Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bireader.formats import html
+
+Opener = Callable[..., Any]
+"""The ``reader`` fixture (tests/browser/conftest.py): opens the sample page, returns a Watched."""
+
+pytestmark = [pytest.mark.browser, pytest.mark.apertium]
+
+SAMPLE_PAIRS = 11
+"""Sentences in texts/miami-talks.es.txt (the issue's acceptance figure)."""
+
+
+def box(page: Any, selector: str) -> dict[str, float]:
+    result: dict[str, float] = page.locator(selector).bounding_box()
+    assert result is not None, f"{selector} is not rendered"
+    return result
+
+
+def mode_of(page: Any) -> str:
+    return str(page.evaluate("document.documentElement.dataset.mode"))
+
+
+def test_sample_pairs_render(reader: Opener, sample_bilingual: Any) -> None:
+    page = reader().page
+    assert len(sample_bilingual.pairs) == SAMPLE_PAIRS
+    sources, targets = page.locator(".s"), page.locator(".t")
+    assert sources.count() == targets.count() == SAMPLE_PAIRS
+    for n in range(1, SAMPLE_PAIRS + 1):
+        assert page.locator(f"#s{n}").is_visible() and page.locator(f"#t{n}").is_visible()
+    first = sample_bilingual.pairs[0]
+    assert page.locator("#s1").inner_text() == first.source.text
+    assert page.title() == "miami-talks.es.txt"
+
+
+def test_reveal_click_and_keys_show_the_translation(reader: Opener) -> None:
+    page = reader().page
+    page.get_by_role("button", name="Reveal").click()
+    assert mode_of(page) == "reveal"
+    assert page.locator("#t1").is_hidden() and page.locator("#t2").is_hidden()
+    page.locator("#s1").click()
+    assert page.locator("#t1").is_visible()
+    assert page.locator("#s1").get_attribute("aria-expanded") == "true"
+    assert page.locator("#t2").is_hidden()
+    page.locator("#s1").click()
+    assert page.locator("#t1").is_hidden()
+
+    page.locator("#s2").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#t2").is_visible()
+    page.keyboard.press(" ")
+    assert page.locator("#t2").is_hidden()
+    assert page.locator("#s2").get_attribute("aria-expanded") == "false"
+
+
+def test_show_all_and_hide_all(reader: Opener) -> None:
+    page = reader().page
+    page.keyboard.press("3")
+    button = page.get_by_role("button", name="Show all")
+    button.click()
+    assert page.locator(".t:visible").count() == SAMPLE_PAIRS
+    page.get_by_role("button", name="Hide all").click()
+    assert page.locator(".t:visible").count() == 0
+    page.keyboard.press("a")
+    assert page.locator(".t:visible").count() == SAMPLE_PAIRS
+
+
+def test_modes_switch_by_buttons_and_keys(reader: Opener) -> None:
+    page = reader().page
+    assert mode_of(page) == "side-by-side"
+    s, t = box(page, "#s1"), box(page, "#t1")
+    assert t["x"] > s["x"] + s["width"] * 0.9, "English column is not beside the Spanish one"
+    assert abs(t["y"] - s["y"]) < 10, "the columns are not aligned row by row"
+
+    page.get_by_role("button", name="Interlinear").click()
+    assert mode_of(page) == "interlinear"
+    assert page.get_by_role("button", name="Interlinear").get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("button", name="Side by side").get_attribute("aria-pressed") == "false"
+    s, t = box(page, "#s1"), box(page, "#t1")
+    assert t["y"] >= s["y"] + s["height"] - 1 and abs(t["x"] - s["x"]) < 2
+    size = page.evaluate("[getComputedStyle(s1).fontSize, getComputedStyle(t1).fontSize]")
+    assert float(size[1][:-2]) < float(size[0][:-2]), "interlinear English is not smaller"
+
+    for key, expected in (("3", "reveal"), ("1", "side-by-side"), ("2", "interlinear")):
+        page.keyboard.press(key)
+        assert mode_of(page) == expected
+        pressed = page.locator("button.mode[aria-pressed=true]")
+        assert pressed.count() == 1 and pressed.get_attribute("data-mode") == expected
+
+
+def test_keyboard_moves_between_sentences_with_a_visible_focus(reader: Opener) -> None:
+    page = reader().page
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.id") == "s1"
+    page.keyboard.press("j")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.id") == "s3"
+    page.keyboard.press("k")
+    assert page.evaluate("document.activeElement.id") == "s2"
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "s1"
+    ring = page.evaluate(
+        "(() => { const c = getComputedStyle(document.activeElement);"
+        " return [c.outlineStyle, parseFloat(c.outlineWidth)]; })()"
+    )
+    assert ring[0] != "none" and ring[1] >= 2
+    assert "cur" in (page.locator("#t1").get_attribute("class") or "")
+    # Roving tabindex: the sentence reached by keys is the one Tab comes back to.
+    assert page.locator(".s[tabindex='0']").get_attribute("id") == "s1"
+    for _ in range(SAMPLE_PAIRS + 2):
+        page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.id") == f"s{SAMPLE_PAIRS}"
+    assert page.locator(f"#s{SAMPLE_PAIRS}").is_visible()
+
+
+def test_phone_width_stacks_into_one_column(reader: Opener) -> None:
+    page = reader(width=375, height=812).page
+    assert mode_of(page) == "side-by-side"
+    for n in (1, 4, SAMPLE_PAIRS):
+        s, t = box(page, f"#s{n}"), box(page, f"#t{n}")
+        assert t["y"] >= s["y"] + s["height"] - 1, f"t{n} is not under s{n}"
+        assert abs(t["x"] - s["x"]) < 2 and t["x"] + t["width"] <= 375
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+    wide = reader(width=1280, height=800).page
+    assert box(wide, "#t1")["x"] > box(wide, "#s1")["x"] + 300
+
+
+def test_hover_highlights_the_partner(reader: Opener) -> None:
+    page = reader().page
+    background = "getComputedStyle(document.getElementById(%r)).backgroundColor"
+    before = page.evaluate(background % "t3")
+    page.locator("#s3").hover()
+    assert "hl" in (page.locator("#t3").get_attribute("class") or "")
+    assert page.evaluate(background % "t3") != before
+    page.locator("#t5").hover()
+    assert "hl" in (page.locator("#s5").get_attribute("class") or "")
+    assert "hl" not in (page.locator("#t3").get_attribute("class") or "")
+
+
+def test_preferences_persist_across_reload(reader: Opener) -> None:
+    page = reader().page
+    page.get_by_role("button", name="Interlinear").click()
+    page.get_by_role("button", name="Larger text").click()
+    page.get_by_role("button", name="Larger text").click()
+    size = page.evaluate("getComputedStyle(document.querySelector('.doc')).fontSize")
+    page.get_by_role("button", name="Dark theme").click()
+    page.reload()
+    assert mode_of(page) == "interlinear"
+    assert page.get_by_role("button", name="Interlinear").get_attribute("aria-pressed") == "true"
+    assert page.evaluate("getComputedStyle(document.querySelector('.doc')).fontSize") == size
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert page.get_by_role("button", name="Dark theme").get_attribute("aria-pressed") == "true"
+
+
+def test_dark_theme_follows_the_system(reader: Opener) -> None:
+    light = reader(color_scheme="light").page
+    dark = reader(color_scheme="dark").page
+    background = "getComputedStyle(document.documentElement).backgroundColor"
+    assert luminance(parse_rgb(dark.evaluate(background))) < 0.1
+    assert luminance(parse_rgb(light.evaluate(background))) > 0.8
+    assert dark.get_by_role("button", name="Dark theme").get_attribute("aria-pressed") == "true"
+
+
+def test_works_without_local_storage(reader: Opener) -> None:
+    blocked = (
+        "Object.defineProperty(window, 'localStorage', "
+        "{get() { throw new DOMException('denied', 'SecurityError'); }});"
+    )
+    page = reader(init_script=blocked).page
+    page.keyboard.press("3")
+    page.locator("#s1").click()
+    assert mode_of(page) == "reveal" and page.locator("#t1").is_visible()
+    page.get_by_role("button", name="Larger text").click()
+
+
+def test_no_request_leaves_the_page(reader: Opener, sample_page: Path) -> None:
+    watched = reader()
+    page = watched.page
+    for key in ("1", "2", "3", "d", "+", "a", "?"):
+        page.keyboard.press(key)
+    page.wait_for_load_state("networkidle")
+    assert watched.requests == [sample_page.as_uri()]
+    assert watched.blocked == []
+
+
+def test_csp_blocks_foreign_code(reader: Opener, tmp_path: Path, sample_page: Path) -> None:
+    """The policy is live: code added to the page, but not hashed, does not run."""
+    tampered = tmp_path / "tampered.html"
+    text = sample_page.read_text(encoding="utf-8")
+    tampered.write_text(
+        text.replace("</body>", "<script>document.title = 'pwned'</script></body>"),
+        encoding="utf-8",
+    )
+    watched = reader(path=tampered)
+    assert watched.page.title() == "miami-talks.es.txt"
+    assert any("Content Security Policy" in error for error in watched.errors)
+    watched.errors.clear()
+
+
+def test_controls_are_named_buttons(reader: Opener) -> None:
+    page = reader().page
+    names = ["Side by side", "Interlinear", "Reveal", "Smaller text", "Larger text", "Dark theme"]
+    for name in [*names, "Keys"]:
+        button = page.get_by_role("button", name=name, exact=True)
+        assert button.count() == 1 and button.evaluate("b => b.tagName") == "BUTTON"
+    for name in [*names[:3], "Dark theme"]:
+        pressed = page.get_by_role("button", name=name, exact=True).get_attribute("aria-pressed")
+        assert pressed in ("true", "false")
+    visible = page.locator("button:visible").count()
+    assert page.get_by_role("button").count() == visible
+    page.keyboard.press("3")
+    assert page.get_by_role("button", name="Show all").is_visible()
+    page.get_by_role("button", name="Keys").click()
+    assert page.locator("#keys").is_visible()
+    assert page.get_by_role("button", name="Keys").get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert page.locator("#keys").is_hidden()
+
+
+def test_flagged_translation_has_a_tooltip(
+    reader: Opener, tmp_path: Path, sample_bilingual: Any
+) -> None:
+    import dataclasses
+
+    pairs = list(sample_bilingual.pairs)
+    pairs[2] = dataclasses.replace(pairs[2], flags=("repetition",))
+    flagged = dataclasses.replace(sample_bilingual, pairs=tuple(pairs))
+    path = tmp_path / "flagged.html"
+    path.write_text(html.render(flagged), encoding="utf-8")
+    page = reader(path=path).page
+    target = page.locator("#t3")
+    assert "apertium" in (target.get_attribute("title") or "")
+    decoration = target.evaluate("t => getComputedStyle(t).textDecorationStyle")
+    assert decoration == "dotted"
+    assert "apertium" in target.locator(".sr-only").inner_text()
+    assert page.locator(".flagged").count() == 1
+
+
+def test_print_shows_both_languages_and_no_controls(reader: Opener) -> None:
+    page = reader().page
+    page.keyboard.press("3")
+    page.emulate_media(media="print")
+    assert page.locator(".t:visible").count() == SAMPLE_PAIRS
+    assert page.locator(".bar").is_hidden()
+
+
+# WCAG 2.x contrast, from the colours the browser actually computed.
+
+COLOURS = """(selector) => {
+  const el = document.querySelector(selector);
+  if (!el) { return null; }
+  const fg = getComputedStyle(el).color;
+  let node = el, bg = 'rgba(0, 0, 0, 0)';
+  while (node && node.nodeType === 1) {
+    const c = getComputedStyle(node).backgroundColor;
+    if (!/rgba\\(.*,\\s*0\\)$/.test(c) && c !== 'transparent') { bg = c; break; }
+    node = node.parentElement;
+  }
+  return [fg, bg];
+}"""
+
+
+def parse_rgb(value: str) -> tuple[float, float, float]:
+    numbers = [float(n) for n in re.findall(r"[\d.]+", value)[:4]]
+    if len(numbers) == 4 and numbers[3] < 1:
+        raise AssertionError(f"translucent colour {value!r} cannot be judged alone")
+    return numbers[0], numbers[1], numbers[2]
+
+
+def luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((luminance(parse_rgb(a)), luminance(parse_rgb(b))), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_contrast_passes_wcag_aa(reader: Opener, scheme: str) -> None:
+    page = reader(color_scheme=scheme).page
+    page.emulate_media(color_scheme=scheme)
+    checks: list[tuple[str, str]] = [
+        ("Spanish text", "#s1"),
+        ("English column", "#t1"),
+        ("caption", "figcaption .s"),
+        ("file name", ".kicker"),
+        ("mode button", "button.mode[aria-pressed=false]"),
+        ("pressed mode button", "button.mode[aria-pressed=true]"),
+        ("tool button", "button.size"),
+        ("footer", ".prov dd"),
+    ]
+    failures = []
+
+    def measure(label: str, selector: str) -> None:
+        pair = page.evaluate(COLOURS, selector)
+        assert pair is not None, f"{selector} not found"
+        ratio = contrast(*pair)
+        if ratio < 4.5:
+            failures.append(f"{label} ({selector}): {ratio:.2f} for {pair}")
+
+    for label, selector in checks:
+        measure(label, selector)
+    page.keyboard.press("2")
+    measure("muted interlinear English", "#t2")
+    page.locator("#s2").hover()
+    measure("highlighted partner", "#t2")
+    page.keyboard.press("j")
+    measure("focused sentence's partner", "#t1")
+    ring = page.evaluate(
+        "[getComputedStyle(document.activeElement).outlineColor,"
+        " getComputedStyle(document.documentElement).backgroundColor]"
+    )
+    if contrast(*ring) < 3:
+        failures.append(f"focus ring: {contrast(*ring):.2f} (non-text needs 3)")
+    assert not failures, f"{scheme} theme:\n" + "\n".join(failures)
+    assert page.evaluate("document.documentElement.dataset.theme") is None
