@@ -6,7 +6,7 @@ OUT    ?= out
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo sudo))
 
-.PHONY: demo test venv system lint bench clean
+.PHONY: demo test venv system lint bench bench-argos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ test: venv system
 lint: venv
 	$(BIN)/ruff check bireader tests benchmarks
 	$(BIN)/mypy
+
+# Argos path vs argostranslate's own; argostranslate needs torch, so a separate venv.
+bench-argos:
+	@ARGOS_VENV=$$(PYTHON=$(PYTHON) sh benchmarks/_argos_env.sh) && \
+	    $$ARGOS_VENV/bin/python benchmarks/argos.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
