@@ -256,6 +256,12 @@ def test_nfc_controls_and_line_ends(tmp_path: Path) -> None:
     assert [s.text for s in doc.sentences()][-1] == "Fin."
 
 
+def test_lone_surrogates_and_noncharacters_are_removed_from_strings() -> None:
+    doc = read("Hola \ud800mundo\uffff. Adiós\x0b.")
+    assert doc.text == "Hola mundo. Adiós."
+    doc.text.encode("utf-8")  # would raise on a lone surrogate
+
+
 @pytest.mark.parametrize("name", ["binary.bin", "nul.txt"])
 def test_binary_input(name: str) -> None:
     with pytest.raises(InputError, match=rf"{name}: binary"):
