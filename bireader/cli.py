@@ -16,6 +16,7 @@ import click
 
 from bireader._version import __version__
 from bireader.errors import BireaderError
+from bireader.formats.base import export_formats
 from bireader.reader import FORMATS as READ_FORMATS
 from bireader.translation.base import engine_names
 
@@ -267,3 +268,124 @@ def models_remove(what: tuple[str, ...]) -> None:
     removed = models.remove(what[0], what[1] if len(what) == 2 else None)
     for package in removed:
         click.echo(f"removed {package.code} {package.package_version} ({package.pair})")
+
+
+# Mirrors bireader.formats.html.LAYOUTS (a test checks) without importing lxml for --help.
+_HTML_LAYOUTS = ("side-by-side", "interlinear", "reveal")
+
+
+@main.command("export")
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    required=True,
+    type=click.Path(allow_dash=True, dir_okay=False),
+    help="Write here; the format comes from the suffix (.html .tmx .tsv .json). "
+    "Repeat for several files. '-' is stdout, with --format.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(export_formats()),
+    help="Format written to '-o -' (stdout).",
+)
+@click.option(
+    "-e",
+    "--engine",
+    type=click.Choice(["auto", *engine_names()]),
+    default="auto",
+    show_default=True,
+    help="Translation engine; auto = Argos if an es->en model is installed, else Apertium.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(_HTML_LAYOUTS),
+    help="HTML: the reading mode the page opens in (switchable in the page).",
+)
+@click.option(
+    "--lang-codes",
+    metavar="SRC,TGT",
+    help="TMX: xml:lang codes of the two languages, e.g. es-ES,en-US (default: es,en).",
+)
+@click.option(
+    "--with-context", is_flag=True, help="TSV: add the whole source paragraph as a third column."
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor fill the translation cache.")
+@click.option(
+    "--input-format",
+    type=click.Choice(sorted(READ_FORMATS)),
+    help="Format of an article FILE (default: from the suffix, else sniffed).",
+)
+def export_command(
+    file: str,
+    outputs: tuple[str, ...],
+    output_format: str | None,
+    engine: str,
+    layout: str | None,
+    lang_codes: str | None,
+    with_context: bool,
+    no_cache: bool,
+    input_format: str | None,
+) -> None:
+    """Translate FILE once and write it to every -o OUTPUT (.html, .tmx, .tsv, .json).
+
+    FILE is an article ('-' for stdin), or a .tmx memory or a .json written by
+    bireader, whose pairs are used as they are, without translating. Each written
+    file is named on stderr.
+    """
+    from pathlib import Path
+
+    from bireader.formats.base import export_each, exporter_for
+
+    if len(set(outputs)) != len(outputs):
+        raise click.UsageError("the same -o OUTPUT is given twice")
+    for output in outputs:
+        if output == "-" and output_format is None:
+            raise click.UsageError("-o - (stdout) needs --format")
+        # Refuse an unknown suffix now, not after a long translation.
+        exporter_for(output, output_format if output == "-" else None)
+    options: dict[str, dict[str, Any]] = {}
+    if layout:
+        options["html"] = {"layout": layout}
+    if lang_codes:
+        codes = [code.strip() for code in lang_codes.split(",")]
+        if len(codes) != 2 or not all(codes):
+            raise click.BadParameter(
+                "expected two codes, e.g. es-ES,en-US", param_hint="--lang-codes"
+            )
+        options["tmx"] = {"source_lang": codes[0], "target_lang": codes[1]}
+    if with_context:
+        options["tsv"] = {"with_context": True}
+
+    suffix = Path(file).suffix.lower() if file != "-" else ""
+    if suffix == ".tmx":
+        from bireader.formats.tmx import read_tmx
+
+        bi = read_tmx(file)
+    elif suffix == ".json":
+        from bireader.formats.json import read_json
+
+        bi = read_json(file)
+    else:
+        from bireader.reader import read
+        from bireader.translation.pipeline import translate
+
+        document = read(file if file == "-" else Path(file), format=input_format)
+        with progress_bar("Translating") as progress:
+            bi = translate(document, engine, cache=not no_cache, progress=progress)
+
+    files = {output for output in outputs if output != "-"}
+
+    def written(name: str, fmt: str) -> None:
+        if name in files:
+            click.echo(f"wrote {name} ({fmt}, {len(bi.pairs)} pairs)", err=True)
+
+    targets: list[Any] = [sys.stdout.buffer if output == "-" else output for output in outputs]
+    try:
+        export_each(bi, targets, format=output_format, options=options, on_written=written)
+    finally:
+        sys.stdout.flush()
