@@ -1,0 +1,257 @@
+"""`bireader export`: one translation, several outputs, TMX/JSON inputs, clean failures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from bireader.cli import _HTML_LAYOUTS, main
+from bireader.formats.json import read_json
+from bireader.formats.tmx import read_tmx
+from bireader.model import Pair, Provenance
+from bireader.translation import base
+from bireader.translation.base import EngineStatus, engine_status
+
+REPO = Path(__file__).resolve().parents[1]
+MIAMI = REPO / "texts" / "miami-talks.es.txt"
+TMX_DATA = REPO / "tests" / "data" / "tmx"
+DTD = REPO / ".." / "shared" / "specs" / "tmx14.dtd"
+ARTICLE = "Charlas en Miami\n\nEl alcalde habló ayer. Los vecinos votaron.\n\nTodo terminó tarde.\n"
+
+
+class UpperEngine:
+    """Test double: uppercases and counts the sentences it is given."""
+
+    name = "apertium"
+    calls: ClassVar[list[str]] = []
+
+    def __init__(self, **options: object) -> None:
+        pass
+
+    @classmethod
+    def status(cls) -> EngineStatus:
+        return EngineStatus(cls.name, True, "uppercasing test double")
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        type(self).calls.extend(sentences)
+        return [s.upper() for s in sentences]
+
+    def provenance(self) -> Provenance:
+        return Provenance(self.name, "9.9", "upper", "1")
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("BIREADER_CACHE_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture
+def upper_engine(monkeypatch: pytest.MonkeyPatch) -> type[UpperEngine]:
+    module = types.ModuleType("bireader_export_test_engines")
+    module.UpperEngine = UpperEngine  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(
+        base, "ENGINES", {"argos": f"{module.__name__}:UpperEngine",
+                          "apertium": f"{module.__name__}:UpperEngine"}
+    )
+    monkeypatch.setattr(UpperEngine, "calls", [])
+    return UpperEngine
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def run(*args: object) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def tmx_units(path: Path) -> list[etree._Element]:
+    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    if DTD.is_file():
+        dtd = etree.DTD(str(DTD))
+        assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+    return tree.getroot().findall("body/tu")
+
+
+def test_several_outputs_one_translation(
+    upper_engine: type[UpperEngine], article: Path, tmp_path: Path
+) -> None:
+    outs = [tmp_path / f"a.{suffix}" for suffix in ("html", "tmx", "tsv", "json")]
+    code, out, err = run("export", article, *[x for o in outs for x in ("-o", o)])
+    assert code == 0, err
+    assert out == ""
+    assert len(upper_engine.calls) == 4  # translated once for four outputs
+    for path in outs:
+        assert f"wrote {path} (" in err
+        assert path.stat().st_size > 0
+    bi = read_json(outs[3])
+    assert [p.target for p in bi.pairs] == [s.upper() for s in upper_engine.calls]
+    assert len(tmx_units(outs[1])) == 4
+    assert read_tmx(outs[1]).pairs == bi.pairs
+
+
+def test_options_reach_their_format_only(
+    upper_engine: type[UpperEngine], article: Path, tmp_path: Path
+) -> None:
+    page, memory, cards = tmp_path / "p.html", tmp_path / "m.tmx", tmp_path / "c.tsv"
+    code, _, err = run(
+        "export", article, "-o", page, "-o", memory, "-o", cards,
+        "--layout", "reveal", "--lang-codes", "es-ES,en-US", "--with-context",
+    )
+    assert code == 0, err
+    assert 'data-mode="reveal"' in page.read_text(encoding="utf-8")
+    langs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang")
+             for tu in tmx_units(memory) for tuv in tu.findall("tuv")}
+    assert langs == {"es-ES", "en-US"}
+    assert cards.read_text(encoding="utf-8").splitlines()[2] == "#columns:Spanish\tEnglish\tContext"
+
+
+def test_stdout_needs_format(upper_engine: type[UpperEngine], article: Path) -> None:
+    code, _, err = run("export", article, "-o", "-")
+    assert code == 2 and "--format" in err
+    code, out, err = run("export", article, "-o", "-", "--format", "tmx")
+    assert code == 0, err
+    assert out.startswith("<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE tmx")
+    assert out.count("<tu ") == 4
+    assert "wrote" not in err
+
+
+def test_tmx_input_needs_no_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(base, "ENGINES", {})  # any translation attempt would fail
+    page, data = tmp_path / "memory.html", tmp_path / "memory.json"
+    code, _, err = run("export", TMX_DATA / "foreign_inline.tmx", "-o", page, "-o", data)
+    assert code == 0, err
+    bi = read_json(data)
+    sources = [p.source.text for p in bi.pairs]
+    assert sources[:2] == ["Pulse Guardar ahora.", "Ver El Quijote capítulo 1."]
+    assert "Press Save now." in page.read_text(encoding="utf-8")
+
+
+def test_json_input_round_trips_to_tmx(
+    upper_engine: type[UpperEngine], article: Path, tmp_path: Path
+) -> None:
+    first = tmp_path / "a.json"
+    assert run("export", article, "-o", first)[0] == 0
+    memory = tmp_path / "b.tmx"
+    code, _, err = run("export", first, "-o", memory)
+    assert code == 0, err
+    assert len(upper_engine.calls) == 4  # the JSON was not translated again
+    assert read_tmx(memory).pairs == read_json(first).pairs
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["-o", "{tmp}/a.docx"], 4, "cannot tell the output format"),
+        (["-o", "{tmp}/a.tmx", "-o", "{tmp}/a.tmx"], 2, "given twice"),
+        (["-o", "{tmp}/a.tmx", "--lang-codes", "es"], 2, "two codes"),
+        (["-o", "{tmp}/a.tmx", "--lang-codes", "es ES,en"], 4, "not a language code"),
+    ],
+)
+def test_bad_options_fail_before_translating(
+    upper_engine: type[UpperEngine], article: Path, tmp_path: Path,
+    args: list[str], code: int, message: str,
+) -> None:
+    got, _, err = run("export", article, *[a.format(tmp=tmp_path) for a in args])
+    assert got == code and message in err
+    assert "Traceback" not in err
+    assert not list(tmp_path.glob("a.*"))
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("billion_laughs.tmx", "declares XML entities"),
+        ("malformed.tmx", "not well-formed"),
+        ("missing.tmx", "no such file"),
+    ],
+)
+def test_bad_tmx_input_is_one_line_exit_2(tmp_path: Path, name: str, message: str) -> None:
+    code, _, err = run("export", TMX_DATA / name, "-o", tmp_path / "x.html")
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("bireader: error:") and message in err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_one_failed_output_is_named_and_others_are_written(
+    upper_engine: type[UpperEngine], article: Path, tmp_path: Path
+) -> None:
+    good, bad = tmp_path / "ok.tsv", tmp_path / "no" / "such" / "dir.tmx"
+    code, _, err = run("export", article, "-o", bad, "-o", good)
+    assert code == 4
+    assert f"wrote {good}" in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("bireader: error: could not write") and str(bad) in last
+    assert good.is_file() and not bad.exists()
+
+
+def test_layout_choices_follow_the_html_exporter() -> None:
+    from bireader.formats.html import LAYOUTS
+
+    assert tuple(LAYOUTS) == _HTML_LAYOUTS
+
+
+def test_installed_command_runs(tmp_path: Path) -> None:
+    command = Path(sys.executable).with_name("bireader")
+    if not command.exists():
+        pytest.skip(f"no installed bireader command beside {sys.executable}")
+    out = tmp_path / "cards.tsv"
+    result = subprocess.run(
+        [str(command), "export", str(TMX_DATA / "remote_dtd.tmx"), "-o", str(out)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").splitlines()[3] == "Hola.\tHello."
+    assert result.stderr.strip() == f"wrote {out} (tsv, 1 pairs)"
+
+
+needs_apertium = pytest.mark.skipif(
+    not engine_status("apertium").ready,
+    reason="apertium spa-eng is not installed here (make system)",
+)
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_sample_article_to_tmx_with_apertium(tmp_path: Path) -> None:
+    """The TMX issue's bar: 11 units, valid against the DTD, read back by translate-toolkit."""
+    toolkit = pytest.importorskip("translate.storage.tmx")
+    memory, data, page = tmp_path / "miami.tmx", tmp_path / "miami.json", tmp_path / "miami.html"
+    code, _, err = run(
+        "export", MIAMI, "-e", "apertium", "--no-cache", "-o", memory, "-o", data, "-o", page
+    )
+    assert code == 0, err
+    units = tmx_units(memory)
+    assert len(units) == 11
+    bi = read_json(data)
+    store = toolkit.tmxfile.parsestring(memory.read_bytes())
+    expected = [(p.source.text, p.target) for p in bi.pairs]
+    assert [(u.source, u.target) for u in store.units] == expected
+    assert all(p.engine == "apertium" for p in bi.pairs)
+    # And TMX -> HTML, with no translation; offsets are rebuilt, the rest is kept.
+    again = tmp_path / "again.html"
+    code, _, err = run("export", memory, "-o", again)
+    assert code == 0, err
+    assert "Kirill Dmitriev" in again.read_text(encoding="utf-8")
+    back = read_tmx(memory)
+    assert [summary(p) for p in back.pairs] == [summary(p) for p in bi.pairs]
+    assert back.provenance == bi.provenance
+
+
+def summary(pair: Pair) -> tuple[object, ...]:
+    return (pair.source.text, pair.target, pair.block_kind, pair.engine, pair.flags)
