@@ -35,6 +35,18 @@ def test_sample_prints_its_eleven_segments(runner: CliRunner) -> None:
     assert "Kirill Dmitriev, director del fondo soberano de riqueza de Rusia" in lines
 
 
+GOLD = sorted((DATA / "gold").glob("*.sentences.txt"))
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=[g.name.split(".")[0] for g in GOLD])
+def test_articles_print_their_gold_sentences(runner: CliRunner, gold: Path) -> None:
+    """Hand-checked segmentations of the texts/ articles, one sentence per line."""
+    article = ROOT / "texts" / gold.name.replace(".sentences.txt", ".txt")
+    result = runner.invoke(main, ["segment", str(article)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == gold.read_text("utf-8").splitlines()
+
+
 def test_json_has_blocks_kinds_and_offsets(runner: CliRunner) -> None:
     result = runner.invoke(main, ["segment", "--json", str(SAMPLE)])
     assert result.exit_code == 0, result.output
