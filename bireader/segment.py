@@ -38,8 +38,8 @@ _ABBREVIATIONS: Final[dict[str, str]] = {
         _words("""
             sr sra srta sres sras srs dr dra dres dras don dña dª lic lcdo lcda ldo lda ing arq
             prof profa profs excmo excma exmo exma excmos ilmo ilma ilmos hble rvdo rvda pbro
-            mons fr sto sta gral cnel tte sgto cmdte almte mr mrs ms mt st sr.d sra.dña p.ej
-            p.e ej v.gr vs cf cfr i.e e.g s.s s.m s.a.r avda av ctra pza pl c/ apdo sto.dgo
+            mons pdte pdta pte fr sto sta gral cnel tte sgto cmdte almte mr mrs ms mt st sr.d
+            sra.dña p.ej p.e ej v.gr vs cf cfr i.e e.g s.s s.m s.a.r avda av ctra pza pl c/ apdo
         """),
         _TITLE,
     ),
@@ -47,8 +47,9 @@ _ABBREVIATIONS: Final[dict[str, str]] = {
         _words("""
             pág págs pp párr párrf núm núms num nro nros nº n° n.º art arts cap caps vol vols
             fig figs tel telf tfno ext aprox admón adm dpto depto dcha izq máx mín doc docs ed
-            eds edic coord trad tít secc sig sigs ss ene feb abr may jun jul ago sep sept oct
-            nov dic lun mié mier jue vie sáb sab hab cra ud uds vd vds esp gob int ref pto
+            eds edic coord trad tít secc sig sigs ss min seg rev univ ene feb abr may jun jul
+            ago sep sept oct nov dic lun mié mier jue vie sáb sab hab cra ud uds vd vds esp gob
+            int ref pto
         """),
         _MID,
     ),
@@ -111,7 +112,8 @@ _ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
 _BRACKETS = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
 _QUOTES = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
 _ATTRIBUTION = re.compile(r"\s*(?:[,;:]|[—–]?\s*(?P<w>[^\W\d_]))")
-_ENUM_PREFIX = re.compile(r"[\s•·*▪►‣◦\-–—]*\Z")
+# What may precede a list number in its segment: bullets, or a text ending in a colon.
+_ENUM_PREFIX = re.compile(r"(?:.*:)?[\s•·*▪►‣◦\-–—]*\Z")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -170,7 +172,7 @@ def _line_spans(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> No
     protected: list[tuple[int, int]] | None = None
     for cand in _CANDIDATE.finditer(text, lo, hi):
         cut = cand.end()
-        if not _ends_sentence(text, cand, lo, hi):
+        if not _ends_sentence(text, cand, lo, hi, begin):
             continue
         if protected is None:
             protected = _protected_spans(text, lo, hi)
@@ -181,15 +183,15 @@ def _line_spans(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> No
     _append_trimmed(text, begin, hi, spans)
 
 
-def _ends_sentence(text: str, cand: re.Match[str], lo: int, hi: int) -> bool:
-    """Whether the candidate ``cand`` closes a sentence (the heart of the rules)."""
+def _ends_sentence(text: str, cand: re.Match[str], lo: int, hi: int, begin: int) -> bool:
+    """Whether ``cand`` closes the sentence that starts at ``begin`` on the line at ``lo``."""
     nxt = _NEXT.match(text, cand.end(), hi)
     if nxt is None or not nxt["w"]:
         return False  # "hab. / km²", "D.C. - Colombia", a lone symbol: same sentence
     word: str = nxt["w"]
     first = word[0]
-    if first.islower():
-        return False  # "¿Vendrás? —preguntó", "etc. y", "Entonces… apareció"
+    if first.islower() and word.islower():
+        return False  # "¿Vendrás? —preguntó", "etc. y", "Entonces… apareció" (not "iPhone")
     head, rest = cand["head"], cand["rest"]
     raw = cand["tok"]
     tok = raw.lstrip(_OPENERS)
@@ -210,7 +212,7 @@ def _ends_sentence(text: str, cand: re.Match[str], lo: int, hi: int) -> bool:
         and text.startswith(".", nxt.end())
     ):
         return False  # inside a spaced abbreviation: "EE. UU.", "a. m.", "S. A."
-    kind = _kind(text, cand.start("tok") + len(raw) - len(tok), tok, lo)
+    kind = _kind(text, cand.start("tok") + len(raw) - len(tok), tok, lo, begin)
     if rest and kind != "enum":
         return True  # a closing quote or bracket after the period: "(S. A.) El"
     if first.isdigit():
@@ -226,13 +228,13 @@ def _ends_sentence(text: str, cand: re.Match[str], lo: int, hi: int) -> bool:
     return False  # title, enum
 
 
-def _kind(text: str, tok_start: int, tok: str, lo: int) -> str:
+def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
     """Classify the token ``tok`` (at ``tok_start``) that a period follows."""
     if not tok:
         return "plain"
     if tok[0].isdigit() or tok[-1].isdigit():
-        if len(tok) <= 3 and tok.isdigit() and _ENUM_PREFIX.match(text, lo, tok_start):
-            return "enum"  # "1. Busca atención", "• 2. Aliméntate"
+        if len(tok) <= 3 and tok.isdigit() and _ENUM_PREFIX.match(text, begin, tok_start):
+            return "enum"  # "1. Busca atención", "• 2. Aliméntate", "tres: 1. Subir"
         return "plain"
     parts = [p for p in tok.split(".") if p]
     # Earlier dotted short tokens of the same abbreviation: "EE. UU", "a. m", "J. K".
