@@ -78,7 +78,7 @@ def read(source: Source, *, format: str | None = None, lang: str = "es") -> Docu
         text = _normalize(_decode(raw.data, raw.name))
     else:
         text = _normalize(raw.data)
-    if not text.strip():
+    if _is_blank(text):
         raise InputError(f"{raw.name}: input is empty")
     document = FORMATS[fmt](text, lang=lang, name=raw.name)
     if not document.blocks:
@@ -396,13 +396,16 @@ _FINAL_PUNCT = ".!?…:;,"
 _CLOSERS = "\"'»”’)]"
 _SHORT = 160
 _WRAP_WIDTH = 100  # lines of hard-wrapped text are at most this long
+# A credit: a keyword closed by ":", ")" or "/" ("Foto: EFE", "(Archivo)"), "(Foto",
+# or an agency's name; a bare "imagen" or "archivo" may be a headline's word.
 _CREDIT = re.compile(
-    r"\b(?:foto(?:grafía)?s?|imagen|ilustración|vídeo|video|archivo|cedida|captura|"
-    r"EFE|Reuters|AFP|AP|Europa Press|Getty(?: Images)?|Agencias)\b",
-    re.IGNORECASE,
+    r"(?i:\b(?:foto(?:grafía)?s?|imagen|ilustración|vídeo|video|infografía|archivo|cedida"
+    r"|captura)\s*[:)/]|\((?:foto|imagen|archivo)\b)"
+    r"|\b(?:EFE|Reuters|AFP|AP|Europa Press|Getty Images|Agencias)\b"
 )
 _NAME_START = re.compile(
-    r"[A-ZÁÉÍÓÚÑ][\w'’-]+(?:\s+(?:de(?:l| la)?\s+)?[A-ZÁÉÍÓÚÑ][\w'’-]+)+(?:,|$)"
+    r"[A-ZÁÉÍÓÚÑ][a-záéíóúüñ][\w'’-]*"
+    r"(?:\s+(?:de(?:l| la)?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúüñ][\w'’-]*)+(?:,|$)"
 )
 _BYLINE = re.compile(r"(?:Por|By|Texto:|Redacción)\s+(?!qu[ée]\b)[A-ZÁÉÍÓÚÑ]|Redacción\b")
 _FUNCTION_WORDS = frozenset(
@@ -463,8 +466,16 @@ _CONNECTOR_END = re.compile(
 )
 
 
+# Invisible format characters that web copy-paste leaves on otherwise empty lines.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _is_space(char: str) -> bool:
+    return char.isspace() or char in _INVISIBLE
+
+
 def _is_blank(line: str) -> bool:
-    return not line or line.isspace()
+    return all(_is_space(char) for char in line)
 
 
 def _unpunctuated(line: str) -> bool:
@@ -592,9 +603,9 @@ def _chunks(text: str) -> Iterator[list[tuple[int, int]]]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    while start < end and _is_space(text[start]):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and _is_space(text[end - 1]):
         end -= 1
     return start, end
 
@@ -636,7 +647,8 @@ def _assemble(
     blocks: list[Block] = []
     pos = 0
     for kind, raw_text in pieces:
-        piece = raw_text.strip()
+        start, end = _trim(raw_text, 0, len(raw_text))
+        piece = raw_text[start:end]
         if not piece:
             continue
         if parts:
