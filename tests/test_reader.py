@@ -187,6 +187,21 @@ def test_stdin_dash(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [s.text for s in doc.sentences()] == ["Hola.", "Adiós."]
 
 
+def test_string_stream_without_name() -> None:
+    doc = read(io.StringIO("Uno. Dos."))
+    assert doc.source == "<stream>"
+    assert [s.text for s in doc.sentences()] == ["Uno.", "Dos."]
+
+
+def test_text_stream_that_cannot_decode_is_an_input_error() -> None:
+    with (
+        (DATA / "cp1252-crlf.txt").open(encoding="utf-8") as stream,
+        pytest.raises(InputError, match=r"cp1252-crlf\.txt: cannot read") as info,
+    ):
+        read(stream)
+    assert isinstance(info.value.__cause__, UnicodeDecodeError)
+
+
 def test_file_object_name_selects_the_format() -> None:
     with (DATA / "article.md").open("rb") as stream:
         assert read(stream).metadata["format"] == "markdown"
