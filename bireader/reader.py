@@ -671,6 +671,7 @@ _MD_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 _MD_RULE = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _MD_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _MD_ITEM = re.compile(r"( {0,3})(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
+_MD_TABLE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*$")
 _MD_QUOTE = re.compile(r" {0,3}>[ \t]?")
 _MD_IMAGE_LINE = re.compile(r"!\[([^\]]*)\]\([^)]*\)$")
 _MD_EMPHASIS_LINE = re.compile(r"(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1$")
@@ -719,8 +720,8 @@ def _markdown_blocks(text: str) -> Iterator[tuple[str, str]]:
             yield "heading", _strip_inline(joined)
             ordinal += 1
             continue
-        if _MD_RULE.match(line):
-            yield from flush()
+        if _MD_RULE.match(line) or _MD_TABLE_ROW.match(line):
+            yield from flush()  # tables hold data, not prose (as in HTML)
             continue
         quote = _MD_QUOTE.match(line)
         if quote:

@@ -428,6 +428,15 @@ def test_markdown_article() -> None:
     assert_offsets_slice_text(doc)
 
 
+def test_markdown_tables_are_skipped() -> None:
+    doc = read("# T\n\nAntes.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nDespués.", format="markdown")
+    assert kinds_and_texts(doc) == [
+        ["heading", "T"],
+        ["paragraph", "Antes."],
+        ["paragraph", "Después."],
+    ]
+
+
 def test_markdown_setext_heading_and_escapes() -> None:
     doc = read("Titular\n=======\n\nUn \\*asterisco\\* y snake_case_name.\n", format="markdown")
     assert kinds_and_texts(doc) == [
