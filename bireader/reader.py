@@ -880,26 +880,30 @@ def _tag(element: Any) -> str:
 
 
 def _html_text(element: HtmlElement) -> str:
-    """Visible text of an element: dropped tags skipped, ``<br>`` kept as a newline."""
+    """Visible text of an element: dropped tags skipped; ``<br>`` and nested blocks
+    (a ``<p>`` in a ``<li>`` or ``<figcaption>``) end a line."""
     out: list[str] = []
 
-    def walk(el: Any) -> None:
+    def walk(el: Any, nested: bool) -> None:
         tag = _tag(el)
         if tag in _DROP:
             out.append(" ")
         elif tag == "br":
             out.append("\n")
-        elif tag:
+        elif tag:  # comments and processing instructions have no tag and no text
+            block = nested and (tag in _BLOCK_TAGS or tag == "li")
+            if block:
+                out.append("\n")
             if el.text:
                 out.append(el.text)
             for child in el:
-                walk(child)
+                walk(child, True)
                 if child.tail:
                     out.append(child.tail)
-        elif el.tail:  # comment or processing instruction
-            pass
+            if block:
+                out.append("\n")
 
-    walk(element)
+    walk(element, False)
     lines = (_collapse(line) for line in "".join(out).split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -959,6 +963,8 @@ def _html_list_item(element: HtmlElement, quote: bool) -> Iterator[tuple[str, st
             nested.append(child)
         elif child_tag == "br":
             own.append("\n")
+        elif child_tag in _BLOCK_TAGS:
+            own.append(f"\n{_html_text(child)}\n")
         elif child_tag and child_tag not in _DROP:
             own.append(_html_text(child))
         own.append(child.tail or "")

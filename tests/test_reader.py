@@ -364,6 +364,16 @@ def test_html_declared_charset_is_honoured() -> None:
     assert doc.title == "Diario | El pleno"
 
 
+def test_html_nested_blocks_do_not_glue_words() -> None:
+    doc = read(
+        "<ul><li><p>Uno</p><p>Dos</p></li></ul><figure><figcaption><p>Pie</p><p>Foto: EFE</p>"
+        "</figcaption></figure>",
+        format="html",
+    )
+    assert kinds_and_texts(doc) == [["list_item", "Uno\nDos"], ["caption", "Pie\nFoto: EFE"]]
+    assert [s.text for s in doc.sentences()] == ["Uno", "Dos", "Pie", "Foto: EFE"]
+
+
 def test_html_br_ends_a_sentence() -> None:
     doc = read("<p>Calle Mayor 1<br>Madrid</p>", format="html")
     assert [s.text for s in doc.sentences()] == ["Calle Mayor 1", "Madrid"]
