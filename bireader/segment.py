@@ -98,12 +98,9 @@ _OPENERS: Final = "¿¡«“‘\"'([{—–-"
 
 # A line (a newline always ends a segment).
 _LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
-# A candidate: the token before it (lazily, so `head` gets all the terminals) and a run
-# of terminals and closers holding at least one terminal, followed by whitespace.
-_CANDIDATE = re.compile(
-    r"(?<!\S)(?P<tok>\S*?)(?=[\"”’'»)\]}]*[.!?…])"
-    r"(?P<head>[.!?…]*)(?P<rest>[\"”’'»)\]}]*(?:[.!?…]+[\"”’'»)\]}]*)*)(?=\s)"
-)
+# A candidate: a run of terminals and closers holding at least one terminal, followed by
+# whitespace. It starts with a character class so that the engine scans for it quickly.
+_CANDIDATE = re.compile(r"(?:[.!?…]|[\"”’'»)\]}]+[.!?…])[.!?…\"”’'»)\]}]*(?=\s)")
 # What follows a candidate: whitespace, opening marks, then the first word (if any).
 _NEXT = re.compile(r"\s+(?P<op>[¿¡«“‘\"'(\[{—–\-$€£]*)(?P<w>[^\W_]+)?")
 _ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
@@ -172,7 +169,7 @@ def _line_spans(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> No
     protected: list[tuple[int, int]] | None = None
     for cand in _CANDIDATE.finditer(text, lo, hi):
         cut = cand.end()
-        if not _ends_sentence(text, cand, lo, hi, begin):
+        if not _ends_sentence(text, cand.start(), cut, lo, hi, begin):
             continue
         if protected is None:
             protected = _protected_spans(text, lo, hi)
@@ -183,17 +180,25 @@ def _line_spans(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> No
     _append_trimmed(text, begin, hi, spans)
 
 
-def _ends_sentence(text: str, cand: re.Match[str], lo: int, hi: int, begin: int) -> bool:
-    """Whether ``cand`` closes the sentence that starts at ``begin`` on the line at ``lo``."""
-    nxt = _NEXT.match(text, cand.end(), hi)
+def _ends_sentence(text: str, at: int, cut: int, lo: int, hi: int, begin: int) -> bool:
+    """Whether the candidate ``text[at:cut]`` ends the sentence begun at ``begin``.
+
+    ``lo`` and ``hi`` delimit the line.
+    """
+    nxt = _NEXT.match(text, cut, hi)
     if nxt is None or not nxt["w"]:
         return False  # "hab. / km²", "D.C. - Colombia", a lone symbol: same sentence
     word: str = nxt["w"]
     first = word[0]
     if first.islower() and word.islower():
         return False  # "¿Vendrás? —preguntó", "etc. y", "Entonces… apareció" (not "iPhone")
-    head, rest = cand["head"], cand["rest"]
-    raw = cand["tok"]
+    cluster = text[at:cut]
+    rest = cluster.lstrip(_TERMINALS)
+    head = cluster[: len(cluster) - len(rest)]
+    tok_start = at
+    while tok_start > lo and not text[tok_start - 1].isspace():
+        tok_start -= 1
+    raw = text[tok_start:at]
     tok = raw.lstrip(_OPENERS)
     if not head:
         return True  # terminal only after a closer: '"crisis". Agregó', '(fig. 6). En'
@@ -212,7 +217,7 @@ def _ends_sentence(text: str, cand: re.Match[str], lo: int, hi: int, begin: int)
         and text.startswith(".", nxt.end())
     ):
         return False  # inside a spaced abbreviation: "EE. UU.", "a. m.", "S. A."
-    kind = _kind(text, cand.start("tok") + len(raw) - len(tok), tok, lo, begin)
+    kind = _kind(text, at - len(tok), tok, lo, begin)
     if rest and kind != "enum":
         return True  # a closing quote or bracket after the period: "(S. A.) El"
     if first.isdigit():
@@ -237,6 +242,8 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
             return "enum"  # "1. Busca atención", "• 2. Aliméntate", "tres: 1. Subir"
         return "plain"
     parts = [p for p in tok.split(".") if p]
+    if not parts:
+        return "plain"
     # Earlier dotted short tokens of the same abbreviation: "EE. UU", "a. m", "J. K".
     pos = tok_start
     while len(parts) < 5 and pos - 2 > lo and text[pos - 1].isspace() and text[pos - 2] == ".":

@@ -1,0 +1,164 @@
+"""Segmentation benchmark: bireader against pySBD (and blingfire, sentence-splitter if installed).
+
+In one run: boundary F1 and exact match on ../shared/data/segment_es_public.jsonl (when
+present) and on tests/data/segment_cases.jsonl, then throughput of every tool on the same
+~4 KB chunks cut from texts/*.es.txt, with the speed ratio of bireader to pySBD.
+
+    .venv/bin/python benchmarks/segment.py [--seconds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bireader.segment import split_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLIC = ROOT / ".." / "shared" / "data" / "segment_es_public.jsonl"
+OWN = ROOT / "tests" / "data" / "segment_cases.jsonl"
+CHUNK_BYTES = 4096
+
+Splitter = Callable[[str], list[str]]
+
+
+def _pysbd() -> Splitter:
+    import pysbd  # type: ignore[import-untyped]
+
+    segmenter = pysbd.Segmenter(language="es", clean=False)
+    return lambda text: [str(s) for s in segmenter.segment(text)]
+
+
+def _blingfire() -> Splitter:
+    import blingfire  # type: ignore[import-untyped]
+
+    # Newlines forced: blingfire alone joins lines that lack final punctuation.
+    def split(text: str) -> list[str]:
+        return [
+            sentence
+            for line in text.splitlines()
+            if line.strip()
+            for sentence in blingfire.text_to_sentences(line).split("\n")
+        ]
+
+    return split
+
+
+def _sentence_splitter() -> Splitter:
+    from sentence_splitter import SentenceSplitter  # type: ignore[import-untyped]
+
+    splitter = SentenceSplitter(language="es")
+    return lambda text: [s for line in text.splitlines() for s in splitter.split(line)]
+
+
+def tools() -> dict[str, Splitter]:
+    """bireader and pySBD always; the optional splitters when they are installed."""
+    found: dict[str, Splitter] = {"bireader": split_sentences, "pysbd 0.3.4": _pysbd()}
+    for name, factory in (("blingfire", _blingfire), ("sentence-splitter", _sentence_splitter)):
+        try:
+            found[name] = factory()
+        except ImportError:
+            print(f"({name} not installed: skipped)")
+    return found
+
+
+def _ends(text: str, sentences: list[str]) -> set[int]:
+    """Sentence ends (but the last) as counts of non-space characters, robust to respacing."""
+    ends, seen = set(), 0
+    for sentence in sentences[:-1]:
+        seen += len(re.sub(r"\s+", "", sentence))
+        ends.add(seen)
+    return ends
+
+
+def _norm(sentence: str) -> str:
+    return re.sub(r"\s+", " ", sentence).strip()
+
+
+def accuracy(split: Splitter, cases: list[dict[str, Any]]) -> tuple[float, float]:
+    """Micro-averaged boundary F1 and the share of cases whose sentences all match."""
+    tp = fp = fn = exact = 0
+    for case in cases:
+        gold = [s for s in case["sentences"] if s.strip()]
+        predicted = [s for s in split(case["text"]) if s.strip()]
+        gold_ends, predicted_ends = _ends(case["text"], gold), _ends(case["text"], predicted)
+        tp += len(gold_ends & predicted_ends)
+        fp += len(predicted_ends - gold_ends)
+        fn += len(gold_ends - predicted_ends)
+        exact += [_norm(s) for s in predicted] == [_norm(s) for s in gold]
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return f1, exact / len(cases)
+
+
+def chunks() -> list[str]:
+    """The texts/*.es.txt articles, concatenated and cut at spaces into ~4 KB pieces."""
+    text = "\n\n".join(p.read_text("utf-8") for p in sorted((ROOT / "texts").glob("*.es.txt")))
+    while len(text.encode()) < 8 * CHUNK_BYTES:  # enough pieces for a stable timing
+        text = f"{text}\n\n{text}"
+    pieces, start = [], 0
+    while start < len(text):
+        end = start + CHUNK_BYTES
+        while len(text[start:end].encode()) > CHUNK_BYTES:
+            end -= 16
+        if end < len(text):
+            end = text.rfind(" ", start, end) + 1 or end
+        pieces.append(text[start:end])
+        start = end
+    return [p for p in pieces if len(p.encode()) > CHUNK_BYTES // 2]
+
+
+def throughput(split: Splitter, pieces: list[str], seconds: float) -> float:
+    """KB per second segmenting ``pieces`` over and over for at least ``seconds``."""
+    size = sum(len(p.encode()) for p in pieces)
+    split(pieces[0])  # warm caches and lazy imports
+    # CPU time of this process: other jobs on a shared machine do not skew the ratio.
+    rounds, started = 0, time.process_time()
+    while True:
+        for piece in pieces:
+            split(piece)
+        rounds += 1
+        elapsed = time.process_time() - started
+        if elapsed >= seconds:
+            return rounds * size / 1024 / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=2.0, help="timing per tool")
+    args = parser.parse_args()
+    splitters = tools()
+    sets = [("own", OWN)] + ([("public", PUBLIC)] if PUBLIC.exists() else [])
+    if not PUBLIC.exists():
+        print(f"({PUBLIC} absent: public accuracy skipped)")
+    loaded = {
+        name: [json.loads(line) for line in path.open(encoding="utf-8")] for name, path in sets
+    }
+    pieces = chunks()
+    print(f"{len(pieces)} chunks of ~{CHUNK_BYTES // 1024} KB from texts/*.es.txt")
+    header = "".join(f"{name + ' F1':>12}{name + ' exact':>14}" for name, _ in sets)
+    print(f"{'tool':<20}{header}{'KB/s':>12}")
+    speed: dict[str, float] = {}
+    for tool, split in splitters.items():
+        scores = "".join(
+            "{:>12.3f}{:>14.3f}".format(*accuracy(split, loaded[name])) for name, _ in sets
+        )
+        speed[tool] = throughput(split, pieces, args.seconds)
+        print(f"{tool:<20}{scores}{speed[tool]:>12,.0f}")
+    ratio = speed["bireader"] / speed["pysbd 0.3.4"]
+    print(
+        f"speed ratio bireader / pySBD: {ratio:.1f}x "
+        f"({speed['bireader']:,.0f} KB/s vs {speed['pysbd 0.3.4']:,.0f} KB/s)"
+    )
+    for case_set, _ in sets:
+        print(f"{case_set}: {len(loaded[case_set])} cases")
+
+
+if __name__ == "__main__":
+    main()
