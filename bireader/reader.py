@@ -695,7 +695,7 @@ def _markdown_blocks(text: str) -> Iterator[tuple[str, str]]:
             ordinal += 1
         paragraph, kind = [], "paragraph"
 
-    for index, line in enumerate(lines):
+    for line in lines:
         if fence is not None:
             if line.strip().startswith(fence):
                 fence = None
@@ -741,12 +741,7 @@ def _markdown_blocks(text: str) -> Iterator[tuple[str, str]]:
             kind = "list_item"
             paragraph.append(line[item.end() :])
             continue
-        if kind == "quote":
-            paragraph.append(line)  # lazy continuation of the quote
-            continue
-        if kind == "list_item" and index and line[:1] not in " \t" and paragraph:
-            paragraph.append(line)  # lazy continuation of the item
-            continue
+        # A paragraph line, or the (indented or lazy) continuation of a quote or item.
         paragraph.append(line)
     yield from flush()
 
