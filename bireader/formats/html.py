@@ -151,6 +151,13 @@ def build_tree(
     main = _sub(body, "main", id="text")
     article = _sub(main, "article", {"class": "doc"})
     _article(article, bi, source_lang, target_lang)
+    hint = etree.Element("p", {"class": "hint reveal-only"})
+    hint.text = "Click or tap a sentence, or press Enter on it, to see its translation."
+    title_element = article.find(".//h1")
+    if title_element is not None:
+        title_element.addnext(hint)
+    else:
+        article.insert(0, hint)
     _footer(body, bi)
     return root
 

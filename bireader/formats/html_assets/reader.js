@@ -223,7 +223,12 @@
     });
     text.addEventListener("mouseover", function (e) { highlight(e.target, "hl", true); });
     text.addEventListener("mouseout", function (e) { highlight(e.target, "hl", false); });
-    text.addEventListener("focusin", function (e) { highlight(e.target, "cur", true); });
+    text.addEventListener("focusin", function (e) {
+      // Keyboard focus only: a click already shows where the reader is.
+      var visible = true;
+      try { visible = e.target.matches(":focus-visible"); } catch (err) { visible = true; }
+      if (visible) { highlight(e.target, "cur", true); }
+    });
     text.addEventListener("focusout", function (e) { highlight(e.target, "cur", false); });
   }
 
