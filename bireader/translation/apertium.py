@@ -49,8 +49,14 @@ _PROTECTED = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)\]]"  # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
 )
-# Also passed through verbatim (Apertium reads "10 a. m." as "10 to. m."), then cleaned.
-_VERBATIM = re.compile(_PROTECTED.pattern + r"|(?<=\d)\s?[ap]\.\s?m\.")
+# Also passed through verbatim, since Apertium translates the letter "a" in them:
+# "10 a. m." (-> "10 to. m."), initials as in "Luis A. Garrido", "S. A." companies.
+_VERBATIM = re.compile(
+    _PROTECTED.pattern
+    + r"|(?<=\d)\s?[ap]\.\s?m\."
+    + r"|(?<![\w.])S\.\s?[AL]\.(?!\w)"
+    + r"|(?<![\w.])[A-ZÁÉÍÓÚÑ]\.(?=\s?[A-ZÁÉÍÓÚÑ][\w.])"
+)
 
 
 def status() -> EngineStatus:

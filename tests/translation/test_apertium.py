@@ -349,3 +349,18 @@ def test_cleaning_changes_only_what_it_should() -> None:
     assert "3.5%" in cleaned and "1,500" in cleaned and "14:00" in cleaned
     assert "“" in cleaned and "«" not in cleaned
     assert cleaned == clean_english(raw)
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_initials_companies_and_meridiem_pass_verbatim() -> None:
+    out = ApertiumEngine().translate_batch(
+        [
+            "Por María J. Fernández y Luis A. Garrido",
+            "La empresa Datos y Escrutinio S. A. pidió calma.",
+            "Empiezan el lunes a las 10 a. m. en la sede.",
+        ]
+    )
+    assert "Luis A. Garrido" in out[0] and "J. Fernández" in out[0]
+    assert "S. A." in out[1]
+    assert "10 a.m." in out[2]
