@@ -29,8 +29,11 @@ system:
 
 demo: venv system
 	@mkdir -p $(OUT)
-	$(BIN)/bireader segment texts/miami-talks.es.txt > $(OUT)/miami-talks.sentences.txt
-	@echo "Sentences: $(OUT)/miami-talks.sentences.txt"
+	$(BIN)/bireader engines
+	$(BIN)/bireader export texts/miami-talks.es.txt -o $(OUT)/miami-talks.html -o $(OUT)/miami-talks.tmx
+	@echo
+	@echo "Bilingual reader: $$(realpath $(OUT)/miami-talks.html)"
+	@echo "Translation memory (TMX 1.4b): $$(realpath $(OUT)/miami-talks.tmx)"
 
 test: venv system
 	$(BIN)/python -m pytest -q
