@@ -110,10 +110,11 @@ def write(
             with xf.element("tmx", version="1.4"):
                 xf.write(newline)
                 xf.write(_header(bi, src, date), pretty_print=pretty)
+                unit = _unit_builder(bi, src, tgt, date)
                 with xf.element("body"):
                     xf.write(newline)
                     for number, pair in enumerate(bi.pairs, start=1):
-                        xf.write(_unit(bi, pair, number, src, tgt, date), pretty_print=pretty)
+                        xf.write(unit(pair, number), pretty_print=pretty)
                 xf.write(newline)
     except (ValueError, etree.LxmlError) as exc:
         raise ExportError(f"cannot write TMX: {exc}") from exc
@@ -167,26 +168,36 @@ def _header(bi: BilingualDocument, src: str, date: str) -> Any:
     return header
 
 
-def _unit(bi: BilingualDocument, pair: Pair, number: int, src: str, tgt: str, date: str) -> Any:
+def _unit_builder(bi: BilingualDocument, src: str, tgt: str, date: str) -> Any:
+    """A ``(pair, number) -> <tu>`` function; what is the same for every unit is done once."""
     from lxml import etree
 
-    tu = etree.Element("tu", tuid=str(number), creationdate=date, srclang=src)
-    if bi.document.source:
-        _prop(tu, "x-document", bi.document.source)
-    _prop(tu, "x-block-index", str(pair.block_index))
-    _prop(tu, "x-block-kind", pair.block_kind)
-    _prop(tu, "x-engine", pair.engine)
-    model = bi.provenance.model
-    if model and pair.engine == bi.provenance.engine:
-        version = bi.provenance.model_version
-        _prop(tu, "x-model", f"{model}@{version}" if version else model)
-    for flag in pair.flags:
-        _prop(tu, "x-flag", flag)
-    for lang, text in ((src, pair.source.text), (tgt, pair.target)):
-        tuv = etree.SubElement(tu, "tuv")
-        tuv.set(_XML_LANG, lang)
-        etree.SubElement(tuv, "seg").text = clean_xml_text(text)
-    return tu
+    element, sub = etree.Element, etree.SubElement
+    document = clean_xml_text(bi.document.source) if bi.document.source else None
+    prov = bi.provenance
+    model = None
+    if prov.model:
+        named = f"{prov.model}@{prov.model_version}" if prov.model_version else prov.model
+        model = clean_xml_text(named)
+    xml_lang = {_XML_LANG: src}, {_XML_LANG: tgt}
+
+    def unit(pair: Pair, number: int) -> Any:
+        tu = element("tu", tuid=str(number), creationdate=date, srclang=src)
+        if document is not None:
+            sub(tu, "prop", type="x-document").text = document
+        sub(tu, "prop", type="x-block-index").text = str(pair.block_index)
+        sub(tu, "prop", type="x-block-kind").text = clean_xml_text(pair.block_kind)
+        sub(tu, "prop", type="x-engine").text = clean_xml_text(pair.engine)
+        # The model belongs to the primary engine; a fallback engine's units do not get it.
+        if model is not None and pair.engine == prov.engine:
+            sub(tu, "prop", type="x-model").text = model
+        for flag in pair.flags:
+            sub(tu, "prop", type="x-flag").text = clean_xml_text(flag)
+        sub(sub(tu, "tuv", xml_lang[0]), "seg").text = clean_xml_text(pair.source.text)
+        sub(sub(tu, "tuv", xml_lang[1]), "seg").text = clean_xml_text(pair.target)
+        return tu
+
+    return unit
 
 
 # --------------------------------------------------------------------------- import
