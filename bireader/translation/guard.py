@@ -27,13 +27,15 @@ UNTRANSLATED = "untranslated"
 FLAGS: tuple[str, ...] = (EMPTY, REPETITION, SUBWORD, TOO_LONG, UNTRANSLATED)
 """Every flag the guard can raise, in the order :func:`check` reports them."""
 
-GUARD_VERSION = 1
+GUARD_VERSION = 2
 """Bumped whenever a check changes, so flags stored in the cache are recomputed."""
 
 # A run of 3+ copies of a letter sequence (2+ letters) glued together, e.g. "mainstremainstre...",
 # or 5+ copies of one letter. Real words seldom contain three glued copies of a syllable.
 _GLUED = re.compile(r"([^\W\d_]{2,}?)\1{2,}|([^\W\d_])\2{4,}", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+# URLs and e-mail addresses are the same in any language: they do not count as words.
+_ADDRESS = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 # Marks a subword tokenizer leaves when detokenization went wrong: BPE "@@", SentencePiece "▁".
 _SUBWORD_MARKS = ("@@", "\u2581")
 
@@ -131,8 +133,11 @@ def untranslated(source: str, target: str) -> bool:
     True
     >>> untranslated("Real Madrid", "Real Madrid")
     False
+    >>> web = "http://www.uni.edu.co - http://ceri.uni.edu.co - ceri@uni.edu.co"
+    >>> untranslated(web, web)
+    False
     """
-    words = [w for w in _WORD.findall(source) if not w.isdigit()]
+    words = [w for w in _WORD.findall(_ADDRESS.sub(" ", source)) if not w.isdigit()]
     return len(words) >= _UNTRANSLATED_MIN_WORDS and " ".join(source.split()) == " ".join(
         target.split()
     )

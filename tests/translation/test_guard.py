@@ -37,6 +37,12 @@ CASES: list[tuple[str, str, str, tuple[str, ...]]] = [
         (guard.TOO_LONG,),
     ),
     (
+        "addresses are not words",
+        "http://www.udistrital.edu.co - relinter@udistrital.edu.co",
+        "http://www.udistrital.edu.co - relinter@udistrital.edu.co",
+        (),
+    ),
+    (
         "untranslated",
         "Los colegios electorales abrieron a las nueve.",
         "Los colegios electorales abrieron a las nueve.",
