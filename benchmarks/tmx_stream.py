@@ -96,6 +96,15 @@ def child(count: int, mode: str) -> dict[str, float]:
             write(bi, stream)
         _, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        read_cpu = 0.0
+        if mode == "stream":
+            from bireader.formats.tmx import read_tmx
+
+            read_cpu = time.process_time()
+            back = read_tmx(out)
+            read_cpu = time.process_time() - read_cpu
+            if len(back.pairs) != count:
+                raise SystemExit(f"read back {len(back.pairs)} pairs of {count}")
     return {
         "pairs": count,
         "seconds": wall,
@@ -104,6 +113,7 @@ def child(count: int, mode: str) -> dict[str, float]:
         "rss_growth_mib": (peak_kib - base_kib) / 1024,
         "traced_peak_mib": traced_peak / 2**20,
         "file_mib": size / 2**20,
+        "read_cpu_seconds": read_cpu,
     }
 
 
@@ -145,6 +155,8 @@ def main() -> None:
           f"RSS growth {s_big['rss_growth_mib']:.1f} vs {s_small['rss_growth_mib']:.1f} MiB, "
           f"Python peak {s_big['traced_peak_mib']:.2f} vs {s_small['traced_peak_mib']:.2f} MiB, "
           f"CPU time x{s_big['cpu_seconds'] / s_small['cpu_seconds']:.0f}")
+    print(f"read_tmx of the {big:,}-pair file: CPU {s_big['read_cpu_seconds']:.2f} s "
+          f"({s_big['read_cpu_seconds'] / big * 1e6:.0f} µs/pair)")
     print(f"whole tree at {big:,} pairs: RSS growth {t_big['rss_growth_mib']:.1f} MiB "
           f"({t_big['rss_growth_mib'] / max(s_big['rss_growth_mib'], 0.1):.0f}x streaming), "
           f"CPU time x{t_big['cpu_seconds'] / s_big['cpu_seconds']:.2f} of streaming")

@@ -223,3 +223,11 @@ def test_other_language_pair_can_be_chosen(tmp_path: Path) -> None:
     path.write_bytes((DATA / "no_pairs.tmx").read_bytes())
     bi = tmx.read_tmx(path, source_lang="fr", target_lang="de")
     assert [(p.source.text, p.target) for p in bi.pairs] == [("Bonjour", "Hallo")]
+
+
+def test_compact_output_is_valid_and_equivalent() -> None:
+    bi = make_bilingual(flags={0: ("repetition",)})
+    compact = dump(bi, pretty=False)
+    assert b"\n  <prop" not in compact
+    assert_valid_tmx(compact)
+    assert toolkit_pairs(compact) == toolkit_pairs(dump(bi))
