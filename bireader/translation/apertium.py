@@ -59,11 +59,6 @@ _VERBATIM = re.compile(
 )
 
 
-def status() -> EngineStatus:
-    """Whether ``apertium`` is on PATH and has the ``spa-eng`` mode."""
-    return ApertiumEngine.status()
-
-
 def encode(index: int, sentence: str) -> str:
     """Frame ``sentence`` as chunk ``index`` of Apertium's stream format.
 
