@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,13 +36,23 @@ ROOT = Path(__file__).resolve().parents[1]
 BAR = 20.0
 
 
-def _median_wall(args: list[str], runs: int = 7, env: dict[str, str] | None = None) -> float:
-    times = []
+def _median_wall(
+    args: list[str], runs: int = 7, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of running ``args``.
+
+    CPU time is reported too because wall time on a busy machine mostly measures the
+    other processes.
+    """
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(args, check=True, capture_output=True, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
@@ -110,11 +121,17 @@ def bench_imports() -> None:
     command = shutil.which("bireader", path=str(Path(python).parent)) or "bireader"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     bare = _median_wall([python, "-c", "pass"], env=env)
-    imported = _median_wall([python, "-c", "import bireader"], env=env)
-    helped = _median_wall([command, "--help"], env=env)
-    print(f"python -c pass      {bare * 1000:6.1f} ms")
-    print(f"import bireader     {imported * 1000:6.1f} ms  (+{(imported - bare) * 1000:.1f} ms)")
-    print(f"bireader --help     {helped * 1000:6.1f} ms  (+{(helped - bare) * 1000:.1f} ms)")
+    rows = {
+        "python -c pass": bare,
+        "import bireader": _median_wall([python, "-c", "import bireader"], env=env),
+        "bireader --help": _median_wall([command, "--help"], env=env),
+    }
+    for label, (wall, cpu) in rows.items():
+        extra = "" if label.startswith("python") else (
+            f"  (+{(wall - bare[0]) * 1000:.1f} ms wall, +{(cpu - bare[1]) * 1000:.1f} ms CPU"
+            " over bare Python)"
+        )
+        print(f"{label:<17} wall {wall * 1000:6.1f} ms   CPU {cpu * 1000:6.1f} ms{extra}")
     probe = (
         "import sys, bireader, bireader.cli\n"
         "heavy = ('ctranslate2', 'sentencepiece', 'argostranslate', 'torch', 'numpy', 'lxml')\n"

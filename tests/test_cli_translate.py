@@ -256,3 +256,18 @@ def test_installed_command_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(out_path.read_text(encoding="utf-8"))["pairs"]) == 11
+
+
+def test_miami_with_the_tiny_argos_package(argos_packages_dir: Path) -> None:
+    code, out, err = run("engines")
+    assert code == 0 and out.splitlines()[0].split()[:2] == ["argos", "ready"]
+    assert out.splitlines()[-1] == "auto -> argos"
+    code, out, err = run("translate", str(MIAMI), "--engine", "argos", "--no-cache")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [p["source"] for p in data["pairs"]] == [s.text for s in read(MIAMI).sentences()]
+    assert len(data["pairs"]) == 11
+    assert data["provenance"]["engine"] == "argos"
+    assert data["provenance"]["model"].endswith("random-tiny")
+    # Random weights give junk: each pair is either Argos output or a flag-free fallback.
+    assert all(p["engine"] == "argos" or p["flags"] == [] for p in data["pairs"])
