@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bireader")
 
+
 def translate(
     document: Document,
     engine: str | Engine = "auto",
