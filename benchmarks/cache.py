@@ -119,7 +119,7 @@ def bench_cache(work: Path, paths: list[Path]) -> None:
 def bench_imports() -> None:
     python = sys.executable
     command = shutil.which("bireader", path=str(Path(python).parent)) or "bireader"
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env = dict(os.environ)
     bare = _median_wall([python, "-c", "pass"], env=env)
     rows = {
         "python -c pass": bare,

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from bireader.errors import EngineError, TranslationFailed
 from bireader.model import BilingualDocument, Document, Pair
-from bireader.translation import guard
 from bireader.translation.base import (
     Engine,
     ProgressCallback,
@@ -32,7 +31,6 @@ from bireader.translation.base import (
     safer_engine,
     sentences_per_call,
 )
-from bireader.translation.guard import GUARD_VERSION
 
 if TYPE_CHECKING:
     from bireader.translation.cache import CachedTranslation, TranslationCache
@@ -178,6 +176,8 @@ class _Run:
         What is kept depends on the guard and on whether fallback was allowed, so both
         are part of the key. A warm run then needs no retry and builds no other engine.
         """
+        from bireader.translation.guard import GUARD_VERSION
+
         fallback = "on" if self.fallback else "off"
         return f"{self._signature(self.primary)}|guard={GUARD_VERSION}|fallback={fallback}"
 
@@ -185,6 +185,7 @@ class _Run:
         self, engine: Engine, texts: Sequence[str], *, cached: bool = True
     ) -> dict[str, CachedTranslation]:
         """``engine``'s guarded translations of ``texts``; with ``cached``, via the cache."""
+        from bireader.translation import guard
         from bireader.translation.cache import CachedTranslation
 
         store = self.store if cached else None
