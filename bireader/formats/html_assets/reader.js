@@ -47,21 +47,10 @@
     return lo;
   }
 
-  function setMode(next, remember) {
-    if (MODES.indexOf(next) < 0) { return; }
-    var anchor = null, offset = 0;
-    if (sentences.length) {
-      anchor = document.activeElement && document.activeElement.classList &&
-        document.activeElement.classList.contains("s") ? document.activeElement : sentences[firstVisible()];
-      offset = anchor.getBoundingClientRect().top;
-    }
-    root.setAttribute("data-mode", next);
-    $all("button.mode").forEach(function (b) {
-      b.setAttribute("aria-pressed", b.getAttribute("data-mode") === next ? "true" : "false");
-    });
-    var reveal = next === "reveal";
+  // In reveal mode each Spanish sentence is a toggle button for its translation.
+  function markToggles(on) {
     sentences.forEach(function (s) {
-      if (reveal) {
+      if (on) {
         s.setAttribute("role", "button");
         s.setAttribute("aria-controls", "t" + s.id.slice(1));
         s.setAttribute("aria-expanded", partner(s).classList.contains("shown") ? "true" : "false");
@@ -71,6 +60,22 @@
         s.removeAttribute("aria-expanded");
       }
     });
+  }
+
+  function setMode(next, remember) {
+    if (MODES.indexOf(next) < 0) { return; }
+    var anchor = null, offset = 0, was = mode();
+    // On start-up there is no reading position to keep, and measuring would force a full layout.
+    if (remember && sentences.length) {
+      var active = document.activeElement;
+      anchor = active && active.classList && active.classList.contains("s") ? active : sentences[firstVisible()];
+      offset = anchor.getBoundingClientRect().top;
+    }
+    root.setAttribute("data-mode", next);
+    $all("button.mode").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-mode") === next ? "true" : "false");
+    });
+    if (next === "reveal" || (remember && was === "reveal")) { markToggles(next === "reveal"); }
     updateAll();
     if (anchor) { window.scrollBy(0, anchor.getBoundingClientRect().top - offset); }
     if (remember) {
