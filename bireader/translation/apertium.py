@@ -22,6 +22,7 @@ import re
 import shutil
 import signal
 import subprocess
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -78,6 +79,8 @@ def encode(index: int, sentence: str) -> str:
             out.append(run)
         blank.clear()
 
+    # Apertium's tokenizer reads a decomposed "é" as the word "e" plus a mark.
+    sentence = unicodedata.normalize("NFC", sentence)
     protected = {m.start(): m.end() for m in _VERBATIM.finditer(sentence)}
     position = 0
     while position < len(sentence):

@@ -297,6 +297,15 @@ def test_source_marks_survive_cleaning_and_nul_is_a_space() -> None:
 
 @pytest.mark.apertium
 @needs_apertium
+def test_decomposed_accents_translate_like_composed_ones() -> None:
+    composed = "El éxito de la canción."
+    decomposed = "El e\u0301xito de la cancio\u0301n."
+    engine = ApertiumEngine()
+    assert engine.translate_batch([decomposed]) == engine.translate_batch([composed])
+
+
+@pytest.mark.apertium
+@needs_apertium
 def test_order_and_empty_strings_are_kept() -> None:
     engine = ApertiumEngine()
     sentences = ["", "La casa 111 es roja.", "  ", "El perro 222 ladra.", "", "Fin 333."]
