@@ -266,6 +266,22 @@ def test_clean_english_is_idempotent(case: dict[str, str]) -> None:
     assert clean_english(once) == once
 
 
+@pytest.mark.parametrize(
+    "reference", sorted((REPO / "texts").glob("*.en.txt")), ids=lambda path: path.name
+)
+def test_references_are_aligned_with_the_segmenter(reference: Path) -> None:
+    from bireader import read
+
+    source = reference.with_name(reference.name.replace(".en.txt", ".es.txt"))
+    sentences = [s.text for s in read(source).sentences()]
+    lines = reference.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(sentences), (
+        f"{reference.name}: line i must translate sentence i of `bireader segment "
+        f"{source.name}`; re-align it ({len(lines)} lines, {len(sentences)} sentences)"
+    )
+    assert all(line.strip() for line in lines)
+
+
 # --- the real apertium -----------------------------------------------------------------
 
 
