@@ -13,7 +13,7 @@ A newline always ends a segment. The rules and their limits are in
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from dataclasses import replace
 from typing import Final
 
@@ -99,8 +99,10 @@ _OPENERS: Final = "¿¡«“‘\"'([{—–-"
 # A line (a newline always ends a segment).
 _LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 # A candidate: a run of terminals and closers holding at least one terminal, followed by
-# whitespace. It starts with a character class so that the engine scans for it quickly.
-_CANDIDATE = re.compile(r"(?:[.!?…]|[\"”’'»)\]}]+[.!?…])[.!?…\"”’'»)\]}]*(?=\s)")
+# whitespace. Matched from the start of a run only, possessively: linear on any input.
+_CANDIDATE = re.compile(
+    r"(?<![.!?…\"”’'»)\]}])(?:[.!?…]|[\"”’'»)\]}]++[.!?…])[.!?…\"”’'»)\]}]*+(?=\s)"
+)
 # What follows a candidate: whitespace, opening marks, then the first word (if any).
 _NEXT = re.compile(r"\s+(?P<op>[¿¡«“‘\"'(\[{—–\-$€£]*)(?P<w>[^\W_]+)?")
 _ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
@@ -109,8 +111,8 @@ _ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
 _BRACKETS = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
 _QUOTES = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
 _ATTRIBUTION = re.compile(r"\s*(?:[,;:]|[—–]?\s*(?P<w>[^\W\d_]))")
-# What may precede a list number in its segment: bullets, or a text ending in a colon.
-_ENUM_PREFIX = re.compile(r"(?:.*:)?[\s•·*▪►‣◦\-–—]*\Z")
+# What may stand between a list number and the start of its segment (or a colon).
+_BULLETS: Final = "•·*▪►‣◦-–—"
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -238,8 +240,12 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
     if not tok:
         return "plain"
     if tok[0].isdigit() or tok[-1].isdigit():
-        if len(tok) <= 3 and tok.isdigit() and _ENUM_PREFIX.match(text, begin, tok_start):
-            return "enum"  # "1. Busca atención", "• 2. Aliméntate", "tres: 1. Subir"
+        if len(tok) <= 3 and tok.isdigit():
+            pos = tok_start
+            while pos > begin and (text[pos - 1].isspace() or text[pos - 1] in _BULLETS):
+                pos -= 1
+            if pos == begin or text[pos - 1] == ":":
+                return "enum"  # "1. Busca atención", "• 2. Aliméntate", "tres: 1. Subir"
         return "plain"
     parts = [p for p in tok.split(".") if p]
     if not parts:
@@ -247,7 +253,9 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
     # Earlier dotted short tokens of the same abbreviation: "EE. UU", "a. m", "J. K".
     pos = tok_start
     while len(parts) < 5 and pos - 2 > lo and text[pos - 1].isspace() and text[pos - 2] == ".":
-        k = text.rfind(" ", lo, pos - 2) + 1 or lo
+        k = pos - 2
+        while k > lo and pos - 2 - k <= 6 and not text[k - 1].isspace():
+            k -= 1
         prev = text[k : pos - 2].lstrip(_OPENERS)
         if not (0 < len(prev) <= 5 and prev.replace(".", "").isalpha()):
             break
@@ -269,20 +277,26 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
 
 
 def _protected_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Sorted ``(start, end)`` of brackets, and of quotations followed by an attribution."""
+    """Brackets, and quotations followed by an attribution, merged into sorted disjoint spans."""
     spans = [m.span() for m in _BRACKETS.finditer(text, lo, hi)]
     for quote in _QUOTES.finditer(text, lo, hi):
         follow = _ATTRIBUTION.match(text, quote.end(), hi)
         if follow and (follow["w"] is None or follow["w"].islower()):
             spans.append(quote.span())
     spans.sort()
-    return spans
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Whether ``pos`` falls strictly inside one of ``spans`` (sorted by start)."""
-    index = bisect_right(spans, (pos, pos))
-    return any(s < pos < e for s, e in spans[:index])
+    """Whether ``pos`` falls strictly inside one of the sorted disjoint ``spans``."""
+    index = bisect_left(spans, (pos, -1))
+    return index > 0 and pos < spans[index - 1][1]
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
