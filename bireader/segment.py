@@ -38,16 +38,17 @@ _ABBREVIATIONS: Final[dict[str, str]] = {
         _words("""
             sr sra srta sres sras srs dr dra dres dras don dña dª lic lcdo lcda ldo lda ing arq
             prof profa profs excmo excma exmo exma excmos ilmo ilma ilmos hble rvdo rvda pbro
-            mons pdte pdta pte fr sto sta gral cnel tte sgto cmdte almte mr mrs ms mt st sr.d
-            sra.dña p.ej p.e ej v.gr vs cf cfr i.e e.g s.s s.m s.a.r avda av ctra pza pl c/ apdo
+            mons pdte pdta pte atte fdo cdad fr sto sta gral cnel tte sgto cmdte almte mr mrs ms
+            mt st sr.d sra.dña p.ej p.e ej v.gr vs cf cfr i.e e.g s.s s.m s.a.r avda av ctra pza
+            pl c/ apdo
         """),
         _TITLE,
     ),
     **dict.fromkeys(
         _words("""
             pág págs pp párr párrf núm núms num nro nros nº n° n.º art arts cap caps vol vols
-            fig figs tel telf tfno ext aprox admón adm dpto depto dcha izq máx mín doc docs ed
-            eds edic coord trad tít secc sig sigs ss min seg rev univ ene feb abr may jun jul
+            fig figs tel telf tfno tlf ext aprox admón adm dpto depto dcha izq máx mín doc docs
+            ed eds edic coord trad tít secc sig sigs ss min seg rev univ ene feb abr may jun jul
             ago sep sept oct nov dic lun mié mier jue vie sáb sab hab cra ud uds vd vds esp gob
             int ref pto
         """),
@@ -73,10 +74,10 @@ _STARTERS: Final[frozenset[str]] = frozenset(
         se le les nos me te hoy ayer además ahora entonces así también tampoco aunque cuando
         como si sí ya y o que qué quien quién quienes cuál cuáles cómo dónde cuándo cuánto es
         era fue son eran fueron hay ha han había habrá será serán está están estaba otro otra
-        otros otras todo toda todos todas cada muchos muchas pocos algunos algunas ninguno
-        nadie nada él ella ellos ellas yo usted ustedes allí aquí después antes luego mientras
-        incluso sólo solo más menos muy pues porque dicha dicho dichos dichas tal tales ambos
-        ambas varios varias
+        otros otras todo toda todos todas cada muchos muchas pocos algunos algunas ninguno nadie
+        nada él ella ellos ellas yo usted ustedes allí aquí después antes luego mientras incluso
+        sólo solo más menos muy pues porque dicha dicho dichos dichas tal tales ambos ambas
+        varios varias
     """)
 )
 
@@ -85,7 +86,7 @@ _LABEL_NOUNS: Final[frozenset[str]] = frozenset(
     _words("""
         vitamina vitaminas plan grupo tipo clase letra fase serie categoría zona nivel anexo
         apartado opción hepatitis modelo bloque sector puerta terminal pabellón división fila
-        sala planta carril escalera eje cara lado rango
+        sala planta carril escalera eje cara lado rango pista
     """)
 )
 
@@ -222,6 +223,8 @@ def _ends_sentence(text: str, at: int, cut: int, lo: int, hi: int, begin: int) -
     kind = _kind(text, at - len(tok), tok, lo, begin)
     if rest and kind != "enum":
         return True  # a closing quote or bracket after the period: "(S. A.) El"
+    if kind != "plain" and nxt["op"].startswith("("):
+        return False  # "el Gobierno de EE. UU. (Washington) anunció"
     if first.isdigit():
         return kind == "plain"  # "es 2. 2 + 2" splits; "No. 103", "D.C. 6" do not
     if kind == "plain":

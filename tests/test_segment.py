@@ -139,6 +139,24 @@ def test_a_region_is_segmented_alone() -> None:
     assert sentence_spans(text, lo) == spans + sentence_spans(text, hi)
 
 
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("." * 20_000, 1),  # one run of terminals, never followed by a space
+        ("EE. UU. " * 5_000, 1),
+        ("Sr.\u00a0" * 5_000, 1),
+        ("«Sí», dijo. " * 5_000, 5_000),
+        ("1. Ab " * 5_000, 5_000),
+        ("x" * 20_000 + ". Hola.", 2),
+    ],
+)
+def test_pathological_inputs(text: str, count: int) -> None:
+    """Long runs that a backtracking pattern would take quadratic time on."""
+    spans = sentence_spans(text)
+    assert len(spans) == count
+    _check_spans(text, spans)
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\n", "\u00a0 \n\t"])
 def test_blank_text_has_no_sentence(text: str) -> None:
     assert split_sentences(text) == []
