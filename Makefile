@@ -6,7 +6,7 @@ OUT    ?= out
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo sudo))
 
-.PHONY: demo test venv system lint bench bench-argos clean
+.PHONY: demo test venv system lint bench bench-argos bench-apertium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: venv
 bench-argos:
 	@ARGOS_VENV=$$(PYTHON=$(PYTHON) sh benchmarks/_argos_env.sh) && \
 	    $$ARGOS_VENV/bin/python benchmarks/argos.py
+
+# Apertium: one process per document vs per sentence; chrF raw vs cleaned.
+bench-apertium: venv system
+	$(BIN)/python benchmarks/apertium.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
