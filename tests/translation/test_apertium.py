@@ -8,6 +8,7 @@ checked on every machine.
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -105,6 +106,14 @@ def popen_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 @pytest.mark.parametrize("sentence", HOSTILE)
 def test_encode_then_decode_gives_the_sentence_back(sentence: str) -> None:
     assert decode(encode(7, sentence), 7, drop_marks=False) == sentence
+
+
+def test_encode_decode_round_trip_on_random_hostile_text() -> None:
+    rng = random.Random(20261127)
+    alphabet = "ab Zé.,;?¿¡!«»\\[]^$/<>@{}~#*|&%0123456789\n\t\r\u00a0\u200b-:'\"áñ"
+    for index in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        assert decode(encode(index, text), index, drop_marks=False) == text, repr(text)
 
 
 @pytest.mark.parametrize("sentence", HOSTILE)
@@ -318,6 +327,24 @@ def test_decomposed_accents_translate_like_composed_ones() -> None:
     decomposed = "El e\u0301xito de la cancio\u0301n."
     engine = ApertiumEngine()
     assert engine.translate_batch([decomposed]) == engine.translate_batch([composed])
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_random_hostile_text_keeps_every_frame(popen_calls: list[list[str]]) -> None:
+    rng = random.Random(1)
+    alphabet = "ab Zé.,;?¿¡!«»\\[]^$/<>@{}~#*|&%0123456789\n\t\r\u00a0-:'\"áñ"
+    alphabet += "casa perro el la de que y " * 3
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80))) for _ in range(300)]
+    engine = ApertiumEngine()
+    popen_calls.clear()
+    out = engine.translate_batch(texts)
+    # One launch: no sentence lost its frame and needed the retry path.
+    assert len(popen_calls) == 1
+    assert len(out) == len(texts)
+    assert all(
+        target for source, target in zip(texts, out, strict=True) if re.search(r"\w", source)
+    )
 
 
 @pytest.mark.apertium
