@@ -24,7 +24,8 @@ __all__ = ["segment_document", "sentence_spans", "split_sentences"]
 # --- What kind of abbreviation a word before a period is ------------------------------------
 # title:   always followed by a name or more text: never ends a sentence (Sr., Dr., p. ej.).
 # mid:     usually followed by a number; ends a sentence only before a typical sentence opener.
-# numeric: also an ordinary word (no, mar): only a following number keeps the sentence going.
+# numeric: also an ordinary word (no, mar): capitalized and before a number, it is the
+#          abbreviation ("No. 103", "Mar. 23"); otherwise the word.
 # final:   often closes a sentence (etc., EE. UU., S. A., a. m.): ends one before any capital.
 _TITLE, _MID, _NUMERIC, _FINAL = "title", "mid", "numeric", "final"
 
@@ -267,6 +268,8 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
     if not all(len(p) == 1 and p.isupper() for p in parts):
         for size in range(len(parts), 0, -1):
             kind = _ABBREVIATIONS.get(".".join(parts[-size:]).lower())
+            if kind == _NUMERIC and tok[0].islower():
+                return "plain"  # the word: "dijo que no. 300 familias", "cayó al mar. 12"
             if kind:
                 return kind
     if len(parts[-1]) == 1 and parts[-1].isupper():
