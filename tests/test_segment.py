@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bireader.model import Block, Document
 from bireader.segment import segment_document, sentence_spans, split_sentences
@@ -155,6 +157,44 @@ def test_pathological_inputs(text: str, count: int) -> None:
     spans = sentence_spans(text)
     assert len(spans) == count
     _check_spans(text, spans)
+
+
+_PIECES = st.sampled_from(
+    [
+        *"aAzZñÑ1 .?!…¿¡«»“”\"'()[]—-:,/\n\t\u00a0\r",
+        "EE. UU.",
+        "Sr.",
+        "etc.",
+        "J.",
+        "1.500",
+        "...",
+        " El ",
+        " la ",
+        "p. m.",
+        "www.a.es",
+        "?»",
+        ".»",
+        ").",
+        "—¿",
+        "a@b.es",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_invariants_hold_on_any_text(text: str) -> None:
+    spans = sentence_spans(text)
+    _check_spans(text, spans)
+    assert split_sentences(text) == [text[s:e] for s, e in spans]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200), st.integers(-50, 250), st.integers(-50, 250))
+def test_regions_stay_in_range(text: str, start: int, end: int) -> None:
+    lo, hi, _ = slice(start, end).indices(len(text))
+    spans = sentence_spans(text, start, end)
+    _check_spans(text, spans, lo, max(lo, hi))
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n", "\u00a0 \n\t"])
