@@ -244,13 +244,12 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
     if not tok:
         return "plain"
     if tok[0].isdigit() or tok[-1].isdigit():
-        if len(tok) <= 3 and tok.isdigit():
-            pos = tok_start
-            while pos > begin and (text[pos - 1].isspace() or text[pos - 1] in _BULLETS):
-                pos -= 1
-            if pos == begin or text[pos - 1] == ":":
-                return "enum"  # "1. Busca atención", "• 2. Aliméntate", "tres: 1. Subir"
+        if len(tok) <= 3 and tok.isdigit() and _opens_segment(text, begin, tok_start, ":"):
+            return "enum"  # "1. Busca atención", "• 2. Aliméntate", "tres: 1. Subir"
         return "plain"
+    letter_or_roman = (len(tok) == 1 and tok.isupper()) or _ROMAN.match(tok)
+    if letter_or_roman and _opens_segment(text, begin, tok_start, ""):
+        return "enum"  # "A. Los hechos", "IV. Conclusiones", interviews: "R. Sí, antes..."
     parts = [p for p in tok.split(".") if p]
     if not parts:
         return "plain"
@@ -280,6 +279,13 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
     if len(parts) == 1 and len(tok) <= 3 and tok.islower() and tok.isalpha():
         return "short"  # "s." (siglo), "h.", "m.": only a Roman numeral keeps them going
     return "plain"
+
+
+def _opens_segment(text: str, begin: int, pos: int, after: str) -> bool:
+    """Whether only bullets and spaces lie between ``begin`` (or a char of ``after``) and ``pos``."""
+    while pos > begin and (text[pos - 1].isspace() or text[pos - 1] in _BULLETS):
+        pos -= 1
+    return pos == begin or (bool(after) and text[pos - 1] in after)
 
 
 def _protected_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
