@@ -282,7 +282,7 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
 
 
 def _opens_segment(text: str, begin: int, pos: int, after: str) -> bool:
-    """Whether only bullets and spaces lie between ``begin`` (or a char of ``after``) and ``pos``."""
+    """Whether only bullets and spaces separate ``pos`` from ``begin`` (or from ``after``)."""
     while pos > begin and (text[pos - 1].isspace() or text[pos - 1] in _BULLETS):
         pos -= 1
     return pos == begin or (bool(after) and text[pos - 1] in after)
