@@ -15,26 +15,28 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import replace
-from typing import Final
+from typing import Final, Literal
 
 from bireader.model import Document, Sentence
 
 __all__ = ["segment_document", "sentence_spans", "split_sentences"]
 
-# --- What kind of abbreviation a word before a period is ------------------------------------
-# title:   always followed by a name or more text: never ends a sentence (Sr., Dr., p. ej.).
-# mid:     usually followed by a number; ends a sentence only before a typical sentence opener.
-# numeric: also an ordinary word (no, mar): capitalized and before a number, it is the
-#          abbreviation ("No. 103", "Mar. 23"); otherwise the word.
-# final:   often closes a sentence (etc., EE. UU., S. A., a. m.): ends one before any capital.
-_TITLE, _MID, _NUMERIC, _FINAL = "title", "mid", "numeric", "final"
+# What the word before a period is (docs/segmentation.md has a table). Dictionary kinds:
+# title:    always followed by a name or more text: never ends a sentence (Sr., Dr., p. ej.).
+# mid:      usually followed by a number; ends a sentence only before a typical opener.
+# numeric:  also an ordinary word (no, mar): capitalized and before a number, it is the
+#           abbreviation ("No. 103", "Mar. 23"); otherwise the word.
+# final:    often closes a sentence (etc., EE. UU., S. A., a. m.): ends one before a capital.
+# Kinds found by shape: initials, label ("vitamina C."), short ("h.", "s."), enum (a list
+# number or letter opening a segment) and plain (any other word or number).
+_Kind = Literal["title", "mid", "numeric", "final", "initials", "label", "short", "enum", "plain"]
 
 
 def _words(spaced: str) -> list[str]:
     return spaced.split()
 
 
-_ABBREVIATIONS: Final[dict[str, str]] = {
+_ABBREVIATIONS: Final[dict[str, _Kind]] = {
     **dict.fromkeys(
         _words("""
             sr sra srta sres sras srs dr dra dres dras don dña dª lic lcdo lcda ldo lda ing arq
@@ -43,7 +45,7 @@ _ABBREVIATIONS: Final[dict[str, str]] = {
             mt st sr.d sra.dña p.ej p.e ej v.gr vs cf cfr i.e e.g s.s s.m s.a.r avda av ctra pza
             pl c/ apdo
         """),
-        _TITLE,
+        "title",
     ),
     **dict.fromkeys(
         _words("""
@@ -53,15 +55,15 @@ _ABBREVIATIONS: Final[dict[str, str]] = {
             ago sep sept oct nov dic lun mié mier jue vie sáb sab hab cra ud uds vd vds esp gob
             int ref pto
         """),
-        _MID,
+        "mid",
     ),
-    **dict.fromkeys(_words("no mar set col vid dom"), _NUMERIC),
+    **dict.fromkeys(_words("no mar set col vid dom"), "numeric"),
     **dict.fromkeys(
         _words("""
             etc ee.uu eeuu jj.oo rr.hh cc.oo ff.aa cc.aa aa.pp pp.aa ss.mm vv.aa s.a s.l s.a.u
             s.l.u s.c s.coop cía hnos inc ltd ltda corp a.m p.m a.c d.c a.j.c d.j.c u.s.a
         """),
-        _FINAL,
+        "final",
     ),
 }
 
@@ -232,14 +234,14 @@ def _ends_sentence(text: str, at: int, cut: int, lo: int, hi: int, begin: int) -
         return True
     if _ROMAN.match(word) and kind != "initials":
         return False  # "cap. IX", "s. XII", "pp. XI-XII"
-    if kind in (_FINAL, _NUMERIC, "label", "short"):
+    if kind in ("final", "numeric", "label", "short"):
         return True
-    if kind in (_MID, "initials"):
+    if kind in ("mid", "initials"):
         return word.lower() in _STARTERS
     return False  # title, enum
 
 
-def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
+def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> _Kind:
     """Classify the token ``tok`` (at ``tok_start``) that a period follows."""
     if not tok:
         return "plain"
@@ -267,9 +269,9 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> str:
     if not all(len(p) == 1 and p.isupper() for p in parts):
         for size in range(len(parts), 0, -1):
             kind = _ABBREVIATIONS.get(".".join(parts[-size:]).lower())
-            if kind == _NUMERIC and tok[0].islower():
+            if kind == "numeric" and tok[0].islower():
                 return "plain"  # the word: "dijo que no. 300 familias", "cayó al mar. 12"
-            if kind:
+            if kind is not None:
                 return kind
     if len(parts[-1]) == 1 and parts[-1].isupper():
         before = text[max(lo, pos - 20) : pos].split()
