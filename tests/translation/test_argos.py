@@ -62,7 +62,9 @@ def test_order_follows_input_and_output_is_deterministic() -> None:
     forward = engine.translate_batch(SENTENCES)
     backward = engine.translate_batch(SENTENCES[::-1])
     assert backward == forward[::-1]
-    assert ArgosEngine().translate_batch(SENTENCES) == forward
+    again = ArgosEngine()
+    assert again._translator is engine._translator  # loaded once per process
+    assert again.translate_batch(SENTENCES) == forward
     # Different inputs give different outputs: the model does look at its input.
     assert len(set(forward)) > 1
 
