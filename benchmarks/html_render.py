@@ -73,6 +73,13 @@ SCROLL = """() => new Promise(resolve => {
   requestAnimationFrame(tick);
 })"""
 
+SHOW_ALL = """() => {
+  const t0 = performance.now();
+  document.getElementById('all').click();
+  void document.documentElement.offsetHeight;
+  return performance.now() - t0;
+}"""
+
 SWITCH = """(mode) => {
   const t0 = performance.now();
   document.querySelector(`button.mode[data-mode="${mode}"]`).click();
@@ -166,6 +173,8 @@ def measure(browser: Any, path: Path, *, reader: bool) -> dict[str, float]:
         page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight / 2)")
         for mode in ("interlinear", "reveal", "side-by-side"):
             result[f"switch_{mode}"] = page.evaluate(SWITCH, mode)
+            if mode == "reveal":
+                result["show_all"] = page.evaluate(SHOW_ALL)
     context.close()
     return result
 
@@ -240,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     print("mode switch (from mid-document, position kept):")
     for mode in ("interlinear", "reveal", "side-by-side"):
         row(f"to {mode}", f"switch_{mode}")
+        if mode == "reveal":
+            row("show all (reveal)", "show_all")
     return 0
 
 

@@ -65,8 +65,11 @@ def render(bi: BilingualDocument, **options: Any) -> str:
     if layout not in LAYOUTS:
         raise ExportError(f"unknown layout {layout!r} (known: {', '.join(LAYOUTS)})")
     root = build_tree(bi, layout=layout, title=options.get("title"))
-    page = lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
-    return str(page) + "\n"
+    page = str(lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")) + "\n"
+    _log.debug(
+        "HTML reader page: %d pairs, %d characters, layout %s", len(bi.pairs), len(page), layout
+    )
+    return page
 
 
 def page_title(bi: BilingualDocument) -> str:

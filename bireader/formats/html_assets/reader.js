@@ -85,12 +85,14 @@
     }
   }
 
-  function toggle(i, force) {
+  function toggle(i, force, many) {
     var s = sentences[i], t = partner(s);
     if (!t) { return; }
     var shown = t.classList.toggle("shown", force === undefined ? !t.classList.contains("shown") : force);
     if (mode() === "reveal") { s.setAttribute("aria-expanded", shown ? "true" : "false"); }
-    updateAll();
+    // Only a single reveal is animated: thousands of animations at once would stall the page.
+    t.classList.toggle("fresh", shown && !many);
+    if (!many) { updateAll(); }
   }
 
   function updateAll() {
@@ -102,7 +104,8 @@
 
   function showAll() {
     var show = !!document.querySelector(".t:not(.shown)");
-    for (var i = 0; i < sentences.length; i++) { toggle(i, show); }
+    for (var i = 0; i < sentences.length; i++) { toggle(i, show, true); }
+    updateAll();
     announce(show ? "All translations shown" : "All translations hidden");
   }
 
