@@ -60,6 +60,12 @@ def test_reveal_click_and_keys_show_the_translation(reader: Opener) -> None:
     page.keyboard.press(" ")
     assert page.locator("#t2").is_hidden()
     assert page.locator("#s2").get_attribute("aria-expanded") == "false"
+    assert page.get_by_role("button", name=page.locator("#s2").inner_text()).count() == 1
+
+    # Outside reveal mode the sentences are text again, not buttons.
+    page.keyboard.press("2")
+    assert page.locator("#s2").get_attribute("role") is None
+    assert page.locator("#s2").get_attribute("aria-expanded") is None
 
 
 def test_show_all_and_hide_all(reader: Opener) -> None:
@@ -149,9 +155,12 @@ def test_hover_highlights_the_partner(reader: Opener) -> None:
 def test_preferences_persist_across_reload(reader: Opener) -> None:
     page = reader().page
     page.get_by_role("button", name="Interlinear").click()
+    font_size = "getComputedStyle(document.querySelector('.doc')).fontSize"
+    before = page.evaluate(font_size)
     page.get_by_role("button", name="Larger text").click()
     page.get_by_role("button", name="Larger text").click()
-    size = page.evaluate("getComputedStyle(document.querySelector('.doc')).fontSize")
+    size = page.evaluate(font_size)
+    assert float(size[:-2]) > float(before[:-2]) * 1.2
     page.get_by_role("button", name="Dark theme").click()
     page.reload()
     assert mode_of(page) == "interlinear"

@@ -35,7 +35,14 @@
   function $all(sel) { return Array.prototype.slice.call(document.querySelectorAll(sel)); }
   function indexOf(el) { return parseInt(el.id.slice(1), 10) - 1; }
   function partner(el) { return document.getElementById((el.id.charAt(0) === "s" ? "t" : "s") + el.id.slice(1)); }
-  function announce(text) { if (status) { status.textContent = text; } }
+  var announced = 0;
+  function announce(text) {
+    if (!status) { return; }
+    status.textContent = text;
+    // Cleared soon after, so a screen reader reading the page does not meet stale news.
+    clearTimeout(announced);
+    announced = setTimeout(function () { status.textContent = ""; }, 4000);
+  }
 
   // The first sentence at or below the top of the viewport (binary search: document order is top-down).
   function firstVisible() {
