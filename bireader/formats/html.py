@@ -140,7 +140,7 @@ def build_tree(
         "default-src 'none'; "
         f"script-src {csp_hash(js)}; "
         f"style-src {csp_hash(css)}; "
-        "img-src data:; base-uri 'none'; form-action 'none'"
+        "base-uri 'none'; form-action 'none'"
     )
     _sub(head, "meta", {"http-equiv": "Content-Security-Policy", "content": policy})
     _sub(head, "meta", name="generator", content=f"bireader {bi.bireader_version}")

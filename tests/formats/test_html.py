@@ -156,6 +156,8 @@ def test_csp_allows_exactly_the_inline_code() -> None:
         for name, *values in (d.split() for d in meta.get("content", "").split(";") if d.strip())
     }
     assert policy["default-src"] == ["'none'"]
+    # Nothing but the two hashed blocks: no images, fonts, frames or connections of any kind.
+    assert set(policy) == {"default-src", "script-src", "style-src", "base-uri", "form-action"}
 
     def digest(code: str) -> str:
         return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
