@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import re
 from datetime import UTC
 from functools import cache
 from importlib import resources
@@ -41,6 +42,19 @@ _ASSETS = "html_assets"
 _log = logging.getLogger("bireader")
 
 Element = etree._Element
+
+# Characters no HTML/XML document may hold (C0 controls but tab and newlines, lone
+# surrogates, the two non-characters): shown as U+FFFD, so the reader sees something was there.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    r"""``text`` made safe to hold in the page.
+
+    >>> _clean("a\x00b\ud800c") == "a\ufffdb\ufffdc"
+    True
+    """
+    return _FORBIDDEN.sub("\ufffd", text)
 
 
 def write(
@@ -173,9 +187,10 @@ def _sub(
     text: str | None = None,
     **extra: str,
 ) -> Element:
-    element = etree.SubElement(parent, tag, {**(attrib or {}), **extra})
+    values = {**(attrib or {}), **extra}
+    element = etree.SubElement(parent, tag, {key: _clean(value) for key, value in values.items()})
     if text is not None:
-        element.text = text
+        element.text = _clean(text)
     return element
 
 
@@ -331,7 +346,7 @@ def _fill(
     target = _sub(element, "span", {"class": "en", "lang": target_lang})
     if not pairs:
         # A block the segmenter found no sentence in: keep its text, untranslated.
-        source.text = " ".join(text[block.start : block.end].split())
+        source.text = _clean(" ".join(text[block.start : block.end].split()))
         return number
     last_s: Element | None = None
     last_t: Element | None = None
@@ -361,8 +376,8 @@ def _fill(
             flags = ", ".join(pair.flags)
             note = f"Flagged by the quality guard ({flags}); translated by {pair.engine}"
             last_t.set("class", "t flagged")
-            last_t.set("title", note)
-            last_t.set("data-flags", " ".join(pair.flags))
+            last_t.set("title", _clean(note))
+            last_t.set("data-flags", _clean(" ".join(pair.flags)))
             _sub(last_t, "span", {"class": "sr-only"}, text=f" ({note})")
     return number
 

@@ -18,12 +18,7 @@ MODULES = sorted(set(EXPORTERS.values()))
 SUFFIX = {module: next(s for s, m in EXPORTERS.items() if m == module) for module in MODULES}
 
 # Known contract failures of exporters owned elsewhere; strict, so a fix shows up.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("bireader.formats.html", "hostile"): (
-        "html exporter raises ValueError/UnicodeEncodeError on XML-forbidden characters "
-        "and lone surrogates instead of stripping them"
-    ),
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(params=MODULES)

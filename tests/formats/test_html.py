@@ -130,6 +130,19 @@ def test_hostile_text_shows_as_text(hostile: str) -> None:
     assert root.findtext("head/title") == " ".join(hostile.split())
 
 
+def test_characters_no_page_may_hold_become_replacement_marks() -> None:
+    bi = bilingual(
+        [("paragraph", [("Nulo\x00 y \ud800 solo\x1b.", "Null\ufffe and\x0b lone.")])],
+        title="T\x01",
+    )
+    page = html.render(bi)
+    page.encode("utf-8")  # strict: no lone surrogate left
+    root = parse(page)
+    assert own_text(root.find_class("s")[0]) == "Nulo\ufffd y \ufffd solo\ufffd."
+    assert own_text(root.find_class("t")[0]) == "Null\ufffd and\ufffd lone."
+    assert root.findtext("head/title") == "T\ufffd"
+
+
 def test_no_external_urls_anywhere() -> None:
     page = html.render(bilingual(ARTICLE, flags={1: ("repetition",)}))
     root = parse(page)
