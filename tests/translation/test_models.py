@@ -268,3 +268,23 @@ def test_install_from_a_local_index(argos_package_file: Path, tmp_path: Path) ->
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def test_damaged_archive_leaves_installed_package_untouched(
+    argos_package_file: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "packages"
+    installed = models.install_from_file(argos_package_file, root)
+    before = (installed.model_dir / "model.bin").read_bytes()
+    damaged = tmp_path / "damaged.argosmodel"
+    data = bytearray(argos_package_file.read_bytes())
+    with zipfile.ZipFile(argos_package_file) as archive:
+        info = next(i for i in archive.infolist() if i.filename.endswith("model.bin"))
+    # Flip a byte inside the stored model.bin: the zip still opens, its CRC check fails.
+    offset = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 100
+    data[offset] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="damaged"):
+        models.install_from_file(damaged, root)
+    assert (installed.model_dir / "model.bin").read_bytes() == before
+    assert [p.name for p in root.iterdir()] == [installed.path.name]
