@@ -113,6 +113,7 @@ def segment(file: str, as_json: bool, input_format: str | None) -> None:
     for sentence in document.sentences():
         click.echo(sentence.text)
 
+
 @main.command("translate")
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option(
