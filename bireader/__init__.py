@@ -6,6 +6,8 @@
 ['Hola.', 'Adiós.']
 """
 
+import logging as _logging
+
 from bireader._version import __version__
 from bireader.errors import (
     BireaderError,
@@ -45,3 +47,6 @@ __all__ = [
     "split_sentences",
     "translate",
 ]
+
+# The library logs; the application decides whether and where warnings show.
+_logging.getLogger("bireader").addHandler(_logging.NullHandler())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -66,10 +67,46 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
             bar.__exit__(None, None, None)
 
 
+_INPUT_FORMAT = click.option(
+    "--input-format",
+    type=click.Choice(sorted(READ_FORMATS)),
+    help="Format of an article FILE (default: from the suffix, else sniffed).",
+)
+_ENGINE = click.option(
+    "-e",
+    "--engine",
+    type=click.Choice(["auto", *engine_names()]),
+    default="auto",
+    show_default=True,
+    help="Translation engine; auto = Argos if an es->en model is installed, else Apertium.",
+)
+_NO_CACHE = click.option(
+    "--no-cache", is_flag=True, help="Neither read nor fill the translation cache."
+)
+
+
+class _StderrFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"bireader: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _setup_logging(verbose: int) -> None:
+    """Library warnings (e.g. a legacy encoding) as one ``bireader: warning: ...`` line."""
+    log = logging.getLogger("bireader")
+    if not any(getattr(h, "_bireader_cli", False) for h in log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_StderrFormatter())
+        handler._bireader_cli = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="bireader")
-def main() -> None:
+@click.option("-v", "--verbose", count=True, help="Log more to stderr (-vv for debug).")
+def main(verbose: int) -> None:
     """Split Spanish articles into sentences, translate them offline, export bilingual pages."""
+    _setup_logging(verbose)
 
 
 @main.command()
@@ -77,12 +114,7 @@ def main() -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print blocks with kinds, sentences and offsets."
 )
-@click.option(
-    "--format",
-    "input_format",
-    type=click.Choice(sorted(READ_FORMATS)),
-    help="Input format (default: from the suffix, else sniffed).",
-)
+@_INPUT_FORMAT
 def segment(file: str, as_json: bool, input_format: str | None) -> None:
     """Print the sentences of FILE ('-' for stdin), one per line."""
     from pathlib import Path
@@ -92,23 +124,9 @@ def segment(file: str, as_json: bool, input_format: str | None) -> None:
     # FILE is always a path here (never text), so a missing one is an error.
     document = read(file if file == "-" else Path(file), format=input_format)
     if as_json:
-        payload = {
-            "source": document.source,
-            "lang": document.lang,
-            "title": document.title,
-            "blocks": [
-                {
-                    "kind": block.kind,
-                    "start": block.start,
-                    "end": block.end,
-                    "sentences": [
-                        {"text": s.text, "start": s.start, "end": s.end} for s in block.sentences
-                    ],
-                }
-                for block in document.blocks
-            ],
-        }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        from bireader.formats.json import document_to_dict
+
+        click.echo(json.dumps(document_to_dict(document), ensure_ascii=False, indent=2))
         return
     for sentence in document.sentences():
         click.echo(sentence.text)
@@ -116,14 +134,7 @@ def segment(file: str, as_json: bool, input_format: str | None) -> None:
 
 @main.command("translate")
 @click.argument("file", type=click.Path(allow_dash=True))
-@click.option(
-    "-e",
-    "--engine",
-    type=click.Choice(["auto", *engine_names()]),
-    default="auto",
-    show_default=True,
-    help="Translation engine; auto = Argos if an es->en model is installed, else Apertium.",
-)
+@_ENGINE
 @click.option(
     "-o",
     "--output",
@@ -131,16 +142,11 @@ def segment(file: str, as_json: bool, input_format: str | None) -> None:
     default="-",
     help="Write the JSON here instead of stdout ('-').",
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor fill the translation cache.")
+@_NO_CACHE
 @click.option(
     "--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine."
 )
-@click.option(
-    "--format",
-    "input_format",
-    type=click.Choice(sorted(READ_FORMATS)),
-    help="Input format (default: from the suffix, else sniffed).",
-)
+@_INPUT_FORMAT
 def translate_command(
     file: str,
     engine: str,
@@ -294,14 +300,7 @@ _HTML_LAYOUTS = ("side-by-side", "interlinear", "reveal")
     type=click.Choice(export_formats()),
     help="Format written to '-o -' (stdout).",
 )
-@click.option(
-    "-e",
-    "--engine",
-    type=click.Choice(["auto", *engine_names()]),
-    default="auto",
-    show_default=True,
-    help="Translation engine; auto = Argos if an es->en model is installed, else Apertium.",
-)
+@_ENGINE
 @click.option(
     "--layout",
     type=click.Choice(_HTML_LAYOUTS),
@@ -315,12 +314,8 @@ _HTML_LAYOUTS = ("side-by-side", "interlinear", "reveal")
 @click.option(
     "--with-context", is_flag=True, help="TSV: add the whole source paragraph as a third column."
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor fill the translation cache.")
-@click.option(
-    "--input-format",
-    type=click.Choice(sorted(READ_FORMATS)),
-    help="Format of an article FILE (default: from the suffix, else sniffed).",
-)
+@_NO_CACHE
+@_INPUT_FORMAT
 def export_command(
     file: str,
     outputs: tuple[str, ...],
@@ -340,7 +335,7 @@ def export_command(
     """
     from pathlib import Path
 
-    from bireader.formats.base import export_each, exporter_for
+    from bireader.formats.base import bilingual_reader, export_each, exporter_for
 
     if len(set(outputs)) != len(outputs):
         raise click.UsageError("the same -o OUTPUT is given twice")
@@ -362,15 +357,9 @@ def export_command(
     if with_context:
         options["tsv"] = {"with_context": True}
 
-    suffix = Path(file).suffix.lower() if file != "-" else ""
-    if suffix == ".tmx":
-        from bireader.formats.tmx import read_tmx
-
-        bi = read_tmx(file)
-    elif suffix == ".json":
-        from bireader.formats.json import read_json
-
-        bi = read_json(file)
+    read_bilingual = bilingual_reader(file) if file != "-" else None
+    if read_bilingual is not None:
+        bi = read_bilingual(file)
     else:
         from bireader.reader import read
         from bireader.translation.pipeline import translate

@@ -95,7 +95,7 @@ def test_stdin_bytes_in_windows_1252(runner: CliRunner) -> None:
 def test_format_option(runner: CliRunner, tmp_path: Path) -> None:
     page = tmp_path / "pagina.dat"
     page.write_text("<p>Uno. Dos.</p>", encoding="utf-8")
-    result = runner.invoke(main, ["segment", "--format", "html", str(page)])
+    result = runner.invoke(main, ["segment", "--input-format", "html", str(page)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["Uno.", "Dos."]
 

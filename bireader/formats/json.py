@@ -90,6 +90,32 @@ def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, An
     }
 
 
+def document_to_dict(document: Document) -> dict[str, Any]:
+    """A segmented ``Document`` as JSON-ready data: blocks, kinds, sentences and offsets.
+
+    >>> from bireader.model import Block, Sentence
+    >>> doc = Document("Hola.", (Block("paragraph", 0, 5, (Sentence("Hola.", 0, 5),)),))
+    >>> document_to_dict(doc)["blocks"][0]["sentences"]
+    [{'text': 'Hola.', 'start': 0, 'end': 5}]
+    """
+    return {
+        "source": document.source,
+        "lang": document.lang,
+        "title": document.title,
+        "blocks": [
+            {
+                "kind": block.kind,
+                "start": block.start,
+                "end": block.end,
+                "sentences": [
+                    {"text": s.text, "start": s.start, "end": s.end} for s in block.sentences
+                ],
+            }
+            for block in document.blocks
+        ],
+    }
+
+
 def dumps(bi: BilingualDocument, *, indent: int | None = 2, include_text: bool = True) -> str:
     """``bi`` as a JSON string (characters kept as they are, not ``\\u`` escaped).
 
@@ -139,6 +165,10 @@ def read_json(path: str | os.PathLike[str]) -> BilingualDocument:
         return loads(raw)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
+
+
+read_file = read_json
+"""How the format registry reads this format back (see ``formats.base.bilingual_reader``)."""
 
 
 def from_dict(data: Mapping[str, Any]) -> BilingualDocument:

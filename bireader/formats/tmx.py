@@ -287,6 +287,10 @@ def read_tmx(
     return _bilingual(file, header["attrib"], header["props"], units, source_lang, target_lang)
 
 
+read_file = read_tmx
+"""How the format registry reads this format back (see ``formats.base.bilingual_reader``)."""
+
+
 def _check_root(root: Any) -> None:
     info = root.getroottree().docinfo
     dtd = info.internalDTD

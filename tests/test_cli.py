@@ -1,0 +1,69 @@
+"""The command as a whole: version, help, logging of library warnings, bilingual inputs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bireader import __version__
+from bireader.cli import main
+from bireader.formats.base import bilingual_reader
+
+DATA = Path(__file__).parent / "data" / "reader"
+
+
+@pytest.fixture
+def runner() -> Iterator[CliRunner]:
+    yield CliRunner()
+    # main() attaches a stderr handler to the "bireader" logger; leave it as found.
+    log = logging.getLogger("bireader")
+    for handler in [h for h in log.handlers if getattr(h, "_bireader_cli", False)]:
+        log.removeHandler(handler)
+    log.setLevel(logging.NOTSET)
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize(
+    "command", ["segment", "translate", "export", "engines", "models", "cache"]
+)
+def test_every_command_has_help(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_library_warning_is_one_stderr_line(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["segment", str(DATA / "latin1.txt")])
+    assert result.exit_code == 0
+    warnings = [
+        line for line in result.stderr.splitlines() if line.startswith("bireader: warning:")
+    ]
+    assert len(warnings) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    # The sentences went to stdout, the warning did not.
+    assert "warning" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("flags", "level"), [([], logging.WARNING), (["-v"], logging.INFO), (["-vv"], logging.DEBUG)]
+)
+def test_verbosity_sets_the_log_level(runner: CliRunner, flags: list[str], level: int) -> None:
+    result = runner.invoke(main, [*flags, "segment", str(DATA / "latin1.txt")])
+    assert result.exit_code == 0
+    assert logging.getLogger("bireader").level == level
+
+
+def test_only_tmx_and_json_are_read_back() -> None:
+    assert bilingual_reader("memory.tmx") is not None
+    assert bilingual_reader("pairs.JSON") is not None
+    assert bilingual_reader("article.html") is None
+    assert bilingual_reader("article.txt") is None
