@@ -270,4 +270,4 @@ def test_miami_with_the_tiny_argos_package(argos_packages_dir: Path) -> None:
     assert data["provenance"]["engine"] == "argos"
     assert data["provenance"]["model"].endswith("random-tiny")
     # Random weights give junk: each pair is either Argos output or a flag-free fallback.
-    assert all(p["engine"] == "argos" or p["flags"] == [] for p in data["pairs"])
+    assert all(p["engine"] == "argos" or "fallback" in p["flags"] for p in data["pairs"])

@@ -27,7 +27,14 @@ UNTRANSLATED = "untranslated"
 FLAGS: tuple[str, ...] = (EMPTY, REPETITION, SUBWORD, TOO_LONG, UNTRANSLATED)
 """Every flag the guard can raise, in the order :func:`check` reports them."""
 
-GUARD_VERSION = 2
+RETRIED = "retried"
+FALLBACK = "fallback"
+RESCUES: tuple[str, ...] = (RETRIED, FALLBACK)
+"""Not raised by :func:`check`: the pipeline adds one when a flagged output was replaced,
+by the same engine's safer decoding (``retried``) or by another engine (``fallback``),
+next to the flags that caused it, so exports can show what happened."""
+
+GUARD_VERSION = 3
 """Bumped whenever a check changes, so flags stored in the cache are recomputed."""
 
 # A run of 3+ copies of a letter sequence (2+ letters) glued together, e.g. "mainstremainstre...",

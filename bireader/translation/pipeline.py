@@ -18,6 +18,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bireader.errors import EngineError, TranslationFailed
@@ -85,7 +86,10 @@ def translate(
         )
         for index, block, sentence in located
     )
-    flagged = sum(1 for p in pairs if p.flags)
+    from bireader.translation.guard import check
+
+    # A pair's flags also record a rescue; only outputs that still fail the guard count.
+    flagged = sum(1 for p in pairs if p.flags and check(p.source.text, p.target))
     if flagged:
         log.warning("%d of %d sentences kept quality flags", flagged, len(pairs))
     return BilingualDocument(document=document, pairs=pairs, provenance=provenance)
@@ -236,7 +240,17 @@ class _Run:
             remaining = [t for t in remaining if best[t].flags]
         for text in remaining:
             log.info("sentence kept flags %s: %.60r", ",".join(best[text].flags), text)
-        return best
+        return {text: self._record(first[text], best[text]) for text in flagged}
+
+    def _record(self, first: CachedTranslation, kept: CachedTranslation) -> CachedTranslation:
+        """The kept output, carrying why it was retried and how, when it replaced ``first``."""
+        from bireader.translation.guard import FALLBACK, RETRIED
+
+        if kept is first:
+            return kept
+        rescue = RETRIED if kept.engine == self.primary.name else FALLBACK
+        flags = tuple(dict.fromkeys((*first.flags, *kept.flags, rescue)))
+        return replace(kept, flags=flags)
 
     def _iter_alternatives(self) -> Iterator[Engine]:
         """The primary's safer copy, then (with fallback) every other ready engine.
