@@ -165,12 +165,14 @@ def export_each(
         try:
             export(bi, target, format=exporter.FORMAT, **dict(options.get(exporter.FORMAT, {})))
         except ExportError as exc:
-            failures.append(f"{_name(target)}: {exc}")
+            message = str(exc)
+            # Name the target once: atomic_writer's own errors already name it.
+            failures.append(message if _name(target) in message else f"{_name(target)}: {message}")
             continue
         written.append(_name(target))
         if on_written is not None:
             on_written(_name(target), exporter.FORMAT)
     if failures:
         done = f" (written: {', '.join(written)})" if written else ""
-        raise ExportError(f"could not write {'; '.join(failures)}{done}")
+        raise ExportError(f"{'; '.join(failures)}{done}")
     return written
