@@ -35,15 +35,9 @@ import bireader
 from bireader.errors import EngineError
 from bireader.formats import html
 from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence
+from bireader.testing import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 TIMING = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
@@ -188,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=str(CHROMIUM))
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -214,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         reader_path, plain_path = Path(tmp) / "reader.html", Path(tmp) / "plain.html"
         reader_path.write_text(page, encoding="utf-8")
         plain_path.write_text(plain, encoding="utf-8")
-        browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=args.chromium, args=list(CHROMIUM_ARGS)
+        )
         print(f"chromium {browser.version}, 1280x800, median of {args.runs} fresh pages each")
         # Alternate the two pages so that load from elsewhere on the machine hits both alike.
         mine: list[dict[str, float]] = []

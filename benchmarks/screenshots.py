@@ -14,16 +14,10 @@ from pathlib import Path
 from typing import Literal
 
 import bireader
+from bireader.testing import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "texts" / "miami-talks.es.txt"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 DESKTOP = (1280, 800)
 PHONE = (375, 812)
 
@@ -55,7 +49,7 @@ def shrink(path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=str(CHROMIUM))
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -65,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         page_path = Path(tmp) / "miami-talks.html"
         bireader.export(bi, page_path)
-        browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=args.chromium, args=list(CHROMIUM_ARGS)
+        )
         for name, (width, height), scheme, mode, action in SHOTS:
             context = browser.new_context(
                 viewport={"width": width, "height": height}, color_scheme=scheme

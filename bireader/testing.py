@@ -1,4 +1,4 @@
-"""Random-weight Argos packages, for tests and benchmarks only.
+"""Support for tests and benchmarks: random-weight Argos packages, and offline Chromium.
 
 No Argos model can be downloaded on a build machine without internet, so tests and
 benchmarks build their own ``.argosmodel``: the same layout as a real package
@@ -20,6 +20,9 @@ Sizes:
     with synthetic pieces (low score, so they never win when encoding real text,
     but the decoder's output layer has the full 32k rows). Builds in a few seconds.
 
+``CHROMIUM`` and ``CHROMIUM_ARGS`` say how the browser tests, the page benchmark and
+the screenshot script start Debian's Chromium with no network to reach.
+
 This module is not used by the library itself.
 """
 
@@ -35,6 +38,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bireader.translation.models import ArgosPackage, install_from_file
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium (``apt-get install chromium``); Playwright's own download is not used."""
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    # Without these Chromium keeps trying to reach Google's hosts on a closed network.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+)
 
 Size = Literal["tiny", "base"]
 

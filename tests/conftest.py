@@ -9,6 +9,14 @@ import pytest
 from bireader.testing import build_random_argos_package, install_package_file
 
 
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own translation cache directory: none reads or fills the user's."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("BIREADER_CACHE_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture(scope="session")
 def argos_package_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random-weight es->en ``.argosmodel``, built once per session."""

@@ -48,13 +48,6 @@ class UpperEngine:
         return Provenance(self.name, "9.9", "upper", "1")
 
 
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("BIREADER_CACHE_DIR", str(directory))
-    return directory
-
-
 @pytest.fixture
 def upper_engine(monkeypatch: pytest.MonkeyPatch) -> type[UpperEngine]:
     module = types.ModuleType("bireader_export_test_engines")

@@ -60,14 +60,6 @@ class NotReadyEngine(CountingEngine):
     ready = False
 
 
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own translation cache directory."""
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("BIREADER_CACHE_DIR", str(directory))
-    return directory
-
-
 @pytest.fixture
 def fake_engines(monkeypatch: pytest.MonkeyPatch) -> type[CountingEngine]:
     module = types.ModuleType("bireader_cli_test_engines")

@@ -17,15 +17,8 @@ import pytest
 
 import bireader
 from bireader.errors import EngineError
+from bireader.testing import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SAMPLE = Path(__file__).resolve().parents[2] / "texts" / "miami-talks.es.txt"
 
 
@@ -48,7 +41,9 @@ def browser() -> Iterator[Any]:
     except ImportError:
         pytest.skip("the playwright Python package is not installed (pip install -e '.[test]')")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+        )
         yield launched
         launched.close()
 
