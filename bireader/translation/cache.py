@@ -8,8 +8,11 @@ explicit path says otherwise.
 
 Several processes may share the file: it uses WAL journaling, a busy timeout and
 one short transaction per batch. A cache that cannot be opened or turns out to be
-corrupt never stops a translation: it is logged, moved aside and rebuilt, or, if
-even that fails, bypassed.
+corrupt never stops a translation: a corrupt file is logged, moved aside and
+rebuilt; any other failure (locked past the busy timeout, disk full, I/O error)
+only bypasses the cache for the rest of the run, leaving the file to whoever else
+is using it. One instance may be shared by threads: they take turns on one
+connection.
 
 >>> import tempfile, pathlib
 >>> with TranslationCache(pathlib.Path(tempfile.mkdtemp()) / "t.sqlite3") as cache:
@@ -25,6 +28,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -105,13 +109,21 @@ class TranslationCache:
         self.path = Path(path) if path is not None else default_cache_path()
         self._conn: sqlite3.Connection | None = None
         self._disabled = False
+        # Reentrant: a method that fails calls close() while holding it.
+        self._lock = threading.RLock()
 
     # -- connection -------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: transactions are opened explicitly and kept short.
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(
+            self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            # One connection serves every thread, one at a time, under self._lock.
+            check_same_thread=False,
+        )
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -134,9 +146,8 @@ class TranslationCache:
             return self._conn
         try:
             self._conn = self._connect()
-        except sqlite3.DatabaseError as exc:
-            log.warning("translation cache %s is unreadable (%s); rebuilding it", self.path, exc)
-            self._conn = self._rebuild()
+        except sqlite3.Error as exc:
+            self._fail(exc)
         except OSError as exc:
             log.warning("translation cache %s cannot be opened (%s); not caching", self.path, exc)
             self._disabled = True
@@ -158,20 +169,22 @@ class TranslationCache:
 
     def _fail(self, exc: sqlite3.Error) -> None:
         self.close()
-        if type(exc) is sqlite3.DatabaseError:
-            # "file is not a database", "disk image is malformed": start afresh.
+        if is_corrupt(exc):
             log.warning("translation cache %s is corrupt (%s); rebuilding it", self.path, exc)
             self._conn = self._rebuild()
         else:
+            # Locked, disk full, I/O error...: the file may be fine and in use elsewhere,
+            # so it is left alone and this run goes without a cache.
             log.warning("translation cache %s failed (%s); not caching", self.path, exc)
             self._disabled = True
 
     def close(self) -> None:
         """Close the connection (the cache reopens on next use unless it was disabled)."""
-        if self._conn is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.close()
-            self._conn = None
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
 
     def __enter__(self) -> TranslationCache:
         return self
@@ -187,12 +200,32 @@ class TranslationCache:
     @property
     def usable(self) -> bool:
         """False once the cache was bypassed after an error."""
-        return self._connection() is not None
+        with self._lock:
+            return self._connection() is not None
 
     # -- entries ----------------------------------------------------------------------------
 
     def get_many(self, signature: str, sources: Sequence[str]) -> dict[str, CachedTranslation]:
         """Cached translations of those ``sources`` made under ``signature``, by source."""
+        with self._lock:
+            return self._get_many(signature, sources)
+
+    def put_many(self, signature: str, entries: Iterable[CachedTranslation]) -> None:
+        """Store ``entries`` under ``signature`` (one short transaction)."""
+        with self._lock:
+            self._put_many(signature, entries)
+
+    def info(self) -> CacheInfo:
+        """Path, number of entries and size on disk (file plus WAL)."""
+        with self._lock:
+            return self._info()
+
+    def clear(self) -> int:
+        """Delete every entry; return how many there were."""
+        with self._lock:
+            return self._clear()
+
+    def _get_many(self, signature: str, sources: Sequence[str]) -> dict[str, CachedTranslation]:
         conn = self._connection()
         if conn is None or not sources:
             return {}
@@ -219,8 +252,7 @@ class TranslationCache:
             return {}
         return found
 
-    def put_many(self, signature: str, entries: Iterable[CachedTranslation]) -> None:
-        """Store ``entries`` under ``signature`` (one short transaction)."""
+    def _put_many(self, signature: str, entries: Iterable[CachedTranslation]) -> None:
         conn = self._connection()
         if conn is None:
             return
@@ -243,8 +275,7 @@ class TranslationCache:
         except sqlite3.Error as exc:
             self._fail(exc)
 
-    def info(self) -> CacheInfo:
-        """Path, number of entries and size on disk (file plus WAL)."""
+    def _info(self) -> CacheInfo:
         entries = 0
         conn = self._connection() if self.path.exists() else None
         if conn is not None:
@@ -257,8 +288,7 @@ class TranslationCache:
         )
         return CacheInfo(self.path, entries, size, not self._disabled)
 
-    def clear(self) -> int:
-        """Delete every entry; return how many there were."""
+    def _clear(self) -> int:
         if not self.path.exists():
             return 0
         conn = self._connection()
@@ -277,6 +307,28 @@ class TranslationCache:
             self._fail(exc)
             return 0
         return count
+
+
+_CORRUPT_MESSAGES = ("file is not a database", "malformed")
+
+
+def is_corrupt(exc: sqlite3.Error) -> bool:
+    """Whether ``exc`` says the file itself is damaged (rebuild) rather than busy or failing.
+
+    ``OperationalError`` ("database is locked", "disk I/O error", "database or disk is
+    full") is a subclass of ``DatabaseError`` but says nothing against the file.
+
+    >>> is_corrupt(sqlite3.DatabaseError("file is not a database"))
+    True
+    >>> is_corrupt(sqlite3.OperationalError("database is locked"))
+    False
+    """
+    if isinstance(exc, sqlite3.OperationalError):
+        return False
+    if type(exc) is sqlite3.DatabaseError:
+        return True
+    message = str(exc).lower()
+    return isinstance(exc, sqlite3.DatabaseError) and any(m in message for m in _CORRUPT_MESSAGES)
 
 
 @contextlib.contextmanager

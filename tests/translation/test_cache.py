@@ -3,12 +3,18 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from bireader.translation import cache as cache_module
-from bireader.translation.cache import CachedTranslation, TranslationCache, default_cache_path
+from bireader.translation.cache import (
+    CachedTranslation,
+    TranslationCache,
+    default_cache_path,
+    is_corrupt,
+)
 
 
 def entry(
@@ -167,3 +173,58 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
         got = cache.get_many("sig", ["W0 R39 S19.", "W1 R0 S0."])
     assert got["W0 R39 S19."].target == "t0-39-19"
     assert got["W1 R0 S0."].target == "t1-0-0"
+
+
+def test_a_locked_database_is_bypassed_not_moved_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """'database is locked' is an OperationalError (a DatabaseError subclass): the file is
+    healthy and in use elsewhere, so it must stay where it is, untouched."""
+    path = tmp_path / "c.sqlite3"
+    with TranslationCache(path) as cache:
+        cache.put_many("sig", [entry("Hola.", "Hello.")])
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA busy_timeout = 0")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("INSERT INTO translations VALUES ('sig2', x'00', 't', '', 'e', 0, 0)")
+    monkeypatch.setattr(cache_module, "BUSY_TIMEOUT_MS", 50)
+    try:
+        with caplog.at_level(logging.WARNING, logger="bireader"), TranslationCache(path) as cache:
+            cache.put_many("sig", [entry("Adiós.", "Goodbye.")])
+            assert cache.get_many("sig", ["Hola."]) == {}
+            assert not cache.usable
+        assert "not caching" in caplog.text and "rebuilding" not in caplog.text
+        assert not list(tmp_path.glob("*corrupt*"))
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    monkeypatch.undo()
+    with TranslationCache(path) as cache:
+        assert cache.get_many("sig", ["Hola."])["Hola."].target == "Hello."
+        assert cache.info().entries == 2  # the other writer's row survived too
+
+
+def test_only_real_corruption_counts_as_corrupt() -> None:
+    assert is_corrupt(sqlite3.DatabaseError("file is not a database"))
+    assert is_corrupt(sqlite3.DatabaseError("database disk image is malformed"))
+    for message in ("database is locked", "disk I/O error", "database or disk is full"):
+        assert not is_corrupt(sqlite3.OperationalError(message))
+    assert not is_corrupt(sqlite3.ProgrammingError("Cannot operate on a closed database."))
+
+
+def test_usable_from_other_threads(tmp_path: Path) -> None:
+    """A cache opened in one thread keeps working when another thread uses it."""
+    cache = TranslationCache(tmp_path / "c.sqlite3")
+    cache.put_many("sig", [entry("Hola.", "Hello.")])  # opens the connection here
+
+    def work(worker: int) -> None:
+        for i in range(30):
+            cache.put_many("sig", [entry(f"T{worker} S{i}.", f"t{worker}-{i}")])
+            assert cache.get_many("sig", ["Hola."])["Hola."].target == "Hello."
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(work, range(4)))
+    assert cache.usable
+    assert cache.info().entries == 1 + 4 * 30
+    assert cache.get_many("sig", ["T3 S29."])["T3 S29."].target == "t3-29"
+    cache.close()
