@@ -101,6 +101,23 @@ def _setup_logging(verbose: int) -> None:
     log.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
 
 
+def _article_path(file: str) -> Any:
+    """FILE as the reader takes it ('-' or a Path); a bilingual .json/.tmx is refused."""
+    from pathlib import Path
+
+    from bireader.errors import InputError
+    from bireader.formats.base import bilingual_reader
+
+    if file == "-":
+        return file
+    if bilingual_reader(file) is not None:
+        raise InputError(
+            f"{file}: a bilingual {Path(file).suffix.lstrip('.').upper()} file, not an article; "
+            f"to write it in another format run `bireader export {file} -o OUT.html`"
+        )
+    return Path(file)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="bireader")
 @click.option("-v", "--verbose", count=True, help="Log more to stderr (-vv for debug).")
@@ -117,12 +134,10 @@ def main(verbose: int) -> None:
 @_INPUT_FORMAT
 def segment(file: str, as_json: bool, input_format: str | None) -> None:
     """Print the sentences of FILE ('-' for stdin), one per line."""
-    from pathlib import Path
-
     from bireader.reader import read
 
     # FILE is always a path here (never text), so a missing one is an error.
-    document = read(file if file == "-" else Path(file), format=input_format)
+    document = read(_article_path(file), format=input_format)
     if as_json:
         from bireader.formats.json import document_to_dict
 
@@ -156,13 +171,11 @@ def translate_command(
     input_format: str | None,
 ) -> None:
     """Translate FILE ('-' for stdin) and print the sentence pairs as JSON."""
-    from pathlib import Path
-
     from bireader.formats.base import export
     from bireader.reader import read
     from bireader.translation.pipeline import translate
 
-    document = read(file if file == "-" else Path(file), format=input_format)
+    document = read(_article_path(file), format=input_format)
     with progress_bar("Translating") as progress:
         bi = translate(
             document, engine, cache=not no_cache, progress=progress, fallback=not no_fallback

@@ -51,6 +51,20 @@ _PATHLIKE_SUFFIX = re.compile(
     r"\.(?:txt|text|md|markdown|html?|xhtml|tmx|pdf|docx?|odt|rtf|epub)$", re.IGNORECASE
 )
 _MAX_PATH = 1024
+# An XML document whose root element is <tmx> (after a declaration, comments, a DOCTYPE).
+_TMX_ROOT = re.compile(
+    r"\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<\?.*?\?>)\s*)*"
+    r"<tmx[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _tmx_refusal(name: str, path: str = "FILE.tmx") -> InputError:
+    saved = "" if path != "FILE.tmx" else "save it as FILE.tmx and "
+    return InputError(
+        f"{name}: a TMX translation memory, not an article; to convert it, "
+        f"{saved}run `bireader export {path} -o OUT.html`"
+    )
 
 
 # --------------------------------------------------------------------------- public API
@@ -80,6 +94,8 @@ def read(source: Source, *, format: str | None = None, lang: str = "es") -> Docu
         text = _normalize(raw.data)
     if _is_blank(text):
         raise InputError(f"{raw.name}: input is empty")
+    if _TMX_ROOT.match(text[:8192]):
+        raise _tmx_refusal(raw.name)
     document = FORMATS[fmt](text, lang=lang, name=raw.name)
     if not document.blocks:
         raise InputError(f"{raw.name}: no readable text found ({fmt})")
@@ -228,10 +244,12 @@ def _load(source: Source) -> _Raw:
 def _as_existing_path(source: str) -> Path | None:
     if not source.strip() or "\n" in source or "\0" in source or len(source) > _MAX_PATH:
         return None
-    path = Path(source).expanduser()
     try:
+        # "~user" names a home directory; an unknown user, or a name the file
+        # system cannot encode, is text rather than a path.
+        path = Path(source).expanduser()
         return path if path.exists() else None
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError, KeyError):
         return None
 
 
@@ -258,6 +276,8 @@ def _read_path(path: Path) -> _Raw:
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
     suffix = path.suffix.lower()
+    if suffix == ".tmx":
+        raise _tmx_refusal(name, name)
     if suffix in _UNSUPPORTED:
         raise InputError(f"{name}: cannot read {suffix} files; bireader reads .txt, .md and .html")
     return _Raw(data, name, suffix)
@@ -309,7 +329,32 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
 _BINARY_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f]")
 # WHATWG: these labels all mean windows-1252 in HTML.
-_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii", "l1"}
+_AS_CP1252 = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin-1",
+    "latin1",
+    "us-ascii",
+    "ascii",
+    "l1",
+    "x-user-defined",
+}
+# WHATWG "prescan": a <meta> can never select UTF-16 (the bytes that declared it were
+# read as ASCII, so they are not UTF-16); its labels mean UTF-8. Only a BOM selects UTF-16.
+_AS_UTF8 = {
+    "utf-16",
+    "utf-16le",
+    "utf-16be",
+    "utf-16-le",
+    "utf-16-be",
+    "utf16",
+    "ucs-2",
+    "unicode",
+    "unicodefeff",
+    "unicodefffe",
+    "csunicode",
+    "iso-10646-ucs-2",
+}
 
 
 def _meta_charset(data: bytes) -> str | None:
@@ -353,6 +398,7 @@ def _decode(data: bytes, name: str, *, declared: str | None = None) -> str:
         raise InputError(f"{name}: binary file, not text")
     if declared:
         codec = "cp1252" if declared in _AS_CP1252 else declared
+        codec = "utf-8" if declared in _AS_UTF8 else codec
         try:
             return data.decode(codec)
         except LookupError:
@@ -618,8 +664,10 @@ def _classify_short_line(line: str, ordinal: int) -> str:
         return "heading"
     if _CREDIT.search(line):
         return "caption"
-    first = line.split(maxsplit=1)[0].lower()
-    if first not in _FUNCTION_WORDS and _NAME_START.match(line):
+    words = line.split(maxsplit=1)
+    if not words:
+        return "heading"
+    if words[0].lower() not in _FUNCTION_WORDS and _NAME_START.match(line):
         return "caption"
     return "heading"
 
@@ -754,7 +802,9 @@ def _markdown_single_line_kind(line: str, ordinal: int) -> str:
     if _MD_EMPHASIS_LINE.match(stripped) and len(stripped) <= _SHORT:
         return "caption"  # an all-italic short line under a picture
     if ordinal > 0 and _short_unpunctuated(stripped):
-        kind = _classify_short_line(_strip_inline(stripped), ordinal)
+        # A line of markup only ("<div align=...>") strips to nothing: no block at all.
+        plain = _strip_inline(stripped)
+        kind = _classify_short_line(plain, ordinal) if plain else "paragraph"
         if kind == "caption":
             return kind
     return "paragraph"

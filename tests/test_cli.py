@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from bireader import __version__
 from bireader.cli import main
-from bireader.formats.base import bilingual_reader
+from bireader.formats.base import bilingual_reader, export
+from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence
 
 DATA = Path(__file__).parent / "data" / "reader"
 
@@ -67,3 +68,37 @@ def test_only_tmx_and_json_are_read_back() -> None:
     assert bilingual_reader("pairs.JSON") is not None
     assert bilingual_reader("article.html") is None
     assert bilingual_reader("article.txt") is None
+
+
+def _bilingual() -> BilingualDocument:
+    sentence = Sentence("Hola.", 0, 5)
+    return BilingualDocument(
+        Document("Hola.", (Block("paragraph", 0, 5, (sentence,)),)),
+        (Pair(sentence, "Hello.", 0, "paragraph", "apertium"),),
+        Provenance("apertium", "3.8"),
+    )
+
+
+@pytest.mark.parametrize("command", ["segment", "translate"])
+@pytest.mark.parametrize("suffix", [".json", ".tmx", ".JSON"])
+def test_bilingual_files_are_not_articles(
+    runner: CliRunner, tmp_path: Path, command: str, suffix: str
+) -> None:
+    path = tmp_path / f"m{suffix}"
+    export(_bilingual(), path, format=suffix.lower().lstrip("."))
+    result = runner.invoke(main, [command, str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "not an article" in lines[0]
+    assert f"bireader export {path} -o " in lines[0]
+
+
+def test_tmx_on_stdin_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "m.tmx"
+    export(_bilingual(), path)
+    result = runner.invoke(main, ["segment", "-"], input=path.read_bytes())
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("bireader: error: <stdin>: a TMX translation memory")

@@ -173,9 +173,9 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
-    path = tmp_path / "memoria.tmx"
-    path.write_text("<tmx/>")
-    with pytest.raises(InputError, match=r"cannot read \.tmx"):
+    path = tmp_path / "memoria.docx"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(InputError, match=r"cannot read \.docx"):
         read(path)
 
 
@@ -462,3 +462,128 @@ def test_public_api_reads() -> None:
     doc = bireader.read(SAMPLE)
     assert isinstance(doc, bireader.Document)
     assert bireader.InputError is InputError
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            '# Título\n\nUn párrafo.\n\n<div align="center">\n\nOtro párrafo.\n',
+            ["Título", "Un párrafo.", "Otro párrafo."],
+        ),
+        ("Hola.\n\n</p>", ["Hola."]),
+        ("# T\n\nUno.\n\n<br>\n\n</div>\n\nDos.", ["T", "Uno.", "Dos."]),
+    ],
+)
+def test_markdown_line_of_only_html_tags_is_skipped(text: str, sentences: list[str]) -> None:
+    doc = read(text, format="markdown")
+    assert [s.text for s in doc.sentences()] == sentences
+    assert_offsets_slice_text(doc)
+
+
+def test_markdown_file_with_an_html_only_line(tmp_path: Path) -> None:
+    path = tmp_path / "r.md"
+    path.write_text('# Título\n\nUn párrafo.\n\n<div align="center">\n\nOtro párrafo.\n')
+    doc = read(path)
+    assert kinds_and_texts(doc) == [
+        ["heading", "Título"],
+        ["paragraph", "Un párrafo."],
+        ["paragraph", "Otro párrafo."],
+    ]
+
+
+@pytest.mark.parametrize("text", ["~~~", "~nadie_existe_aqui", "~\ud83d x", "a\ud83d/b.txt x"])
+def test_strings_that_no_file_system_can_name_are_text(text: str) -> None:
+    doc = read(text + " Hola.", format="text")
+    assert doc.text.endswith("Hola.")
+
+
+# fmt: off
+_SNIPPETS = [
+    "# Título", "#", "Un párrafo.", '<div align="center">', "</p>", "<p>", "<br>", "- ", "> ",
+    "```", "---", "===", "| a | b |", "![](x.png)", "**", "_", "[]()", "<a@b>", "\\", "—Sí.",
+    "Foto: EFE", "Por Juan", "\u200b", "\ufeff", "\u00a0", "\t", "\r\n", "\n\n", "<h1></h1>",
+    "<?xml version='1.0'?>", "<!DOCTYPE html>", "<li>", "<td>", "<blockquote>", "&#0;", "\x0c",
+    "\u2028", "\ud800", "~", "¿", "…", "<![CDATA[x]]>", "<meta charset=utf-16>", "ñ", "😀",
+]
+# fmt: on
+
+
+def test_random_snippets_read_or_raise_input_error() -> None:
+    """Mixed Markdown/HTML/text fragments: a Document with exact offsets, or InputError."""
+    import random
+
+    rng = random.Random(20261127)
+    for _ in range(300):
+        text = "".join(
+            rng.choice(_SNIPPETS) + rng.choice(["", " ", "\n", "\n\n"])
+            for _ in range(rng.randint(1, 10))
+        )
+        for fmt in (None, "text", "markdown", "html"):
+            for source in (text, text.encode("utf-8", "surrogatepass")):
+                try:
+                    doc = read(source, format=fmt)
+                except InputError:
+                    continue
+                assert_offsets_slice_text(doc)
+
+
+# --------------------------------------------------------------------------- charsets, TMX
+
+
+@pytest.mark.parametrize("label", ["utf-16", "UTF-16LE", "utf-16be", "unicode"])
+def test_html_meta_utf16_on_ascii_bytes_means_utf8(
+    label: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = f'<html><head><meta charset="{label}"></head><body><p>Canción de él.</p></body></html>'
+    with caplog.at_level(logging.WARNING, logger="bireader"):
+        doc = read(page.encode("utf-8"), format="html")
+    assert doc.text == "Canción de él."
+    assert not caplog.records
+
+
+def test_html_meta_utf16_with_a_bom_is_utf16() -> None:
+    page = '<html><head><meta charset="utf-16"></head><body><p>Canción.</p></body></html>'
+    assert read(page.encode("utf-16"), format="html").text == "Canción."
+
+
+def test_html_meta_x_user_defined_means_windows_1252() -> None:
+    page = '<meta http-equiv="Content-Type" content="text/html; charset=x-user-defined"><p>3 €.'
+    assert read(page.encode("cp1252"), format="html").text == "3 €."
+
+
+_TMX = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+    '<!-- memoria -->\n<tmx version="1.4"><header srclang="es"/><body><tu>'
+    '<tuv xml:lang="es"><seg>Hola.</seg></tuv><tuv xml:lang="en"><seg>Hello.</seg></tuv>'
+    "</tu></body></tmx>\n"
+)
+
+
+def test_tmx_on_stdin_is_refused_as_a_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(_TMX.encode("utf-8"))))
+    with pytest.raises(InputError, match=r"<stdin>: a TMX translation memory.*bireader export"):
+        read("-")
+
+
+@pytest.mark.parametrize("fmt", [None, "html", "text"])
+def test_tmx_content_is_never_an_article(fmt: str | None) -> None:
+    with pytest.raises(InputError, match="TMX translation memory"):
+        read(("\ufeff" + _TMX).encode("utf-16"), format=fmt)
+    with pytest.raises(InputError, match="TMX translation memory"):
+        read(_TMX.replace("<!-- memoria -->\n", ""), format=fmt)
+
+
+def test_tmx_path_is_refused_with_the_export_hint(tmp_path: Path) -> None:
+    path = tmp_path / "m.tmx"
+    path.write_text(_TMX, "utf-8")
+    with pytest.raises(InputError, match=r"m\.tmx: a TMX.*`bireader export .*m\.tmx -o OUT"):
+        read(path)
+
+
+def test_xml_html_is_still_html() -> None:
+    page = '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><p>Hola.</p></html>'
+    assert read(page.encode("utf-8")).text == "Hola."
