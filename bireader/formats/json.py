@@ -172,76 +172,239 @@ read_file = read_json
 
 
 def from_dict(data: Mapping[str, Any]) -> BilingualDocument:
-    """The inverse of :func:`to_dict`; raises ``InputError`` on inconsistent data."""
-    if not isinstance(data, Mapping) or data.get("schema") != SCHEMA_VERSION:
-        found = data.get("schema") if isinstance(data, Mapping) else type(data).__name__
+    """The inverse of :func:`to_dict`; raises ``InputError`` on invalid or inconsistent data.
+
+    Every rule of ``docs/bilingual.schema.json`` is checked (types, required keys,
+    kinds, non-negative offsets, the ``created`` format; unknown keys are ignored),
+    then the offsets against the text: blocks and sentences lie inside it, each
+    sentence inside its block, ``source == text[start:end]``.
+    """
+    schema = data.get("schema") if isinstance(data, Mapping) else None
+    if isinstance(schema, bool) or schema != SCHEMA_VERSION:  # True == 1 in Python
+        found = schema if isinstance(data, Mapping) else type(data).__name__
         raise InputError(f"unsupported bireader JSON schema {found!r} (expected {SCHEMA_VERSION})")
+    _check_top(data)
     doc = data["document"]
-    raw_pairs = data["pairs"]
-    raw_blocks = data["blocks"]
+    raw_pairs: list[dict[str, Any]] = data["pairs"]
+    raw_blocks: list[dict[str, Any]] = data["blocks"]
     text = doc.get("text")
     if text is None:
         text = _text_from_sentences(raw_pairs, raw_blocks)
+    for index, raw in enumerate(raw_blocks):
+        if raw["index"] != index:
+            raise InputError(f"blocks[{index}].index is {raw['index']}, expected {index}")
+        _check_span(f"blocks[{index}]", raw["start"], raw["end"], len(text))
     sentences: dict[int, list[Sentence]] = {}
     pairs: list[Pair] = []
-    for raw in raw_pairs:
-        sentence = Sentence(str(raw["source"]), int(raw["start"]), int(raw["end"]))
+    for index, raw in enumerate(raw_pairs):
+        where = f"pairs[{index}]"
+        _check_span(where, raw["start"], raw["end"], len(text))
+        sentence = Sentence(raw["source"], raw["start"], raw["end"])
         if text[sentence.start : sentence.end] != sentence.text:
             raise InputError(
                 f"pair {raw.get('index')!r}: offsets {sentence.start}:{sentence.end} "
                 "do not match its source text"
             )
+        block_index = raw["block_index"]
+        if block_index >= len(raw_blocks):
+            raise InputError(f"{where}: a pair names a block that does not exist ({block_index})")
+        block = raw_blocks[block_index]
+        if not block["start"] <= sentence.start <= sentence.end <= block["end"]:
+            raise InputError(
+                f"{where}: offsets {sentence.start}:{sentence.end} lie outside block "
+                f"{block_index} ({block['start']}:{block['end']})"
+            )
+        if raw["block_kind"] != block["kind"]:
+            raise InputError(
+                f"{where}: block_kind {raw['block_kind']!r} differs from block "
+                f"{block_index}'s kind {block['kind']!r}"
+            )
         pair = Pair(
             source=sentence,
-            target=str(raw["target"]),
-            block_index=int(raw["block_index"]),
+            target=raw["target"],
+            block_index=block_index,
             block_kind=_kind(raw["block_kind"]),
-            engine=str(raw["engine"]),
-            flags=tuple(str(f) for f in raw.get("flags", ())),
+            engine=raw["engine"],
+            flags=tuple(raw["flags"]),
         )
         pairs.append(pair)
-        sentences.setdefault(pair.block_index, []).append(sentence)
+        sentences.setdefault(block_index, []).append(sentence)
     blocks = tuple(
-        Block(_kind(b["kind"]), int(b["start"]), int(b["end"]), tuple(sentences.get(i, ())))
+        Block(_kind(b["kind"]), b["start"], b["end"], tuple(sentences.get(i, ())))
         for i, b in enumerate(raw_blocks)
     )
-    if any(p.block_index >= len(blocks) or p.block_index < 0 for p in pairs):
-        raise InputError("a pair names a block that does not exist")
     document = Document(
         text=text,
         blocks=blocks,
-        lang=str(doc.get("lang") or data.get("source_lang") or "es"),
-        title=doc.get("title"),
-        source=doc.get("source"),
-        metadata={str(k): str(v) for k, v in (doc.get("metadata") or {}).items()},
+        lang=doc["lang"] or data["source_lang"],
+        title=doc["title"],
+        source=doc["source"],
+        metadata=dict(doc["metadata"]),
     )
     prov = data["provenance"]
     provenance = Provenance(
-        engine=str(prov["engine"]),
-        engine_version=str(prov["engine_version"]),
-        model=prov.get("model"),
-        model_version=prov.get("model_version"),
-        options={str(k): str(v) for k, v in (prov.get("options") or {}).items()},
+        engine=prov["engine"],
+        engine_version=prov["engine_version"],
+        model=prov["model"],
+        model_version=prov["model_version"],
+        options=dict(prov["options"]),
     )
     return BilingualDocument(
         document=document,
         pairs=tuple(pairs),
         provenance=provenance,
-        target_lang=str(data.get("target_lang") or "en"),
-        created=_parse_iso(str(data["created"])),
-        bireader_version=str(data["bireader_version"]),
+        target_lang=data["target_lang"],
+        created=_parse_iso(data["created"]),
+        bireader_version=data["bireader_version"],
     )
 
 
-def _text_from_sentences(raw_pairs: Any, raw_blocks: Any) -> str:
+# --------------------------------------------------------------------------- validation
+# Hand-written checks of docs/bilingual.schema.json's rules (no runtime dependency);
+# tests/formats/test_json.py holds them to the schema with jsonschema.
+
+_CREATED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
+_MAX_OFFSET = 1 << 28
+"""Offsets beyond this are not an article (and would make a huge text without ``text``)."""
+
+_STR = "a string"
+_STR_OR_NULL = "a string or null"
+_NONEMPTY = "a non-empty string"
+_OFFSET = "an integer >= 0"
+_STR_LIST = "a list of strings"
+_STR_MAP = "an object of strings"
+_KIND = "a block kind"
+
+_TOP: dict[str, str] = {
+    "bireader_version": _NONEMPTY,
+    "created": "an ISO 8601 UTC time like 2026-11-27T14:05:09Z",
+    "source_lang": _NONEMPTY,
+    "target_lang": _NONEMPTY,
+}
+_DOCUMENT: dict[str, str] = {
+    "source": _STR_OR_NULL,
+    "lang": _STR,
+    "title": _STR_OR_NULL,
+    "metadata": _STR_MAP,
+}
+_BLOCK: dict[str, str] = {"index": _OFFSET, "kind": _KIND, "start": _OFFSET, "end": _OFFSET}
+_PAIR: dict[str, str] = {
+    "index": _OFFSET,
+    "source": _STR,
+    "target": _STR,
+    "start": _OFFSET,
+    "end": _OFFSET,
+    "block_index": _OFFSET,
+    "block_kind": _KIND,
+    "engine": _STR,
+    "flags": _STR_LIST,
+}
+_PROVENANCE: dict[str, str] = {
+    "engine": _STR,
+    "engine_version": _STR,
+    "model": _STR_OR_NULL,
+    "model_version": _STR_OR_NULL,
+    "options": _STR_MAP,
+    "signature": _STR,
+}
+
+
+def _fits(rule: str, value: Any) -> bool:
+    if rule == _STR:
+        return isinstance(value, str)
+    if rule == _STR_OR_NULL:
+        return value is None or isinstance(value, str)
+    if rule == _NONEMPTY:
+        return isinstance(value, str) and bool(value)
+    if rule == _OFFSET:
+        # bool is an int in Python but not an integer in JSON Schema.
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if rule == _STR_LIST:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if rule == _STR_MAP:
+        return isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values())
+    if rule == _KIND:
+        return isinstance(value, str) and value in BLOCK_KINDS
+    return isinstance(value, str) and _CREATED.fullmatch(value) is not None  # created
+
+
+def _check_object(where: str, value: Any, rules: Mapping[str, str]) -> None:
+    if not isinstance(value, Mapping):
+        raise InputError(f"{where}: expected an object, got {_json_type(value)}")
+    for key, rule in rules.items():
+        name = f"{where}.{key}" if where else key
+        if key not in value:
+            raise InputError(f"{name} is missing")
+        if not _fits(rule, value[key]):
+            if rule == _KIND:
+                raise InputError(
+                    f"{name}: unknown block kind {value[key]!r} (known: {', '.join(BLOCK_KINDS)})"
+                )
+            raise InputError(f"{name}: expected {rule}, got {_describe(value[key])}")
+
+
+def _check_array(where: str, value: Any, rules: Mapping[str, str]) -> None:
+    if not isinstance(value, list):
+        raise InputError(f"{where}: expected an array, got {_json_type(value)}")
+    for index, item in enumerate(value):
+        _check_object(f"{where}[{index}]", item, rules)
+
+
+def _check_top(data: Mapping[str, Any]) -> None:
+    _check_object("", data, _TOP)
+    for key in ("document", "blocks", "pairs", "provenance"):
+        if key not in data:
+            raise InputError(f"{key} is missing")
+    _check_object("document", data["document"], _DOCUMENT)
+    text = data["document"].get("text", "")
+    if not isinstance(text, str):
+        raise InputError(f"document.text: expected a string, got {_describe(text)}")
+    _check_array("blocks", data["blocks"], _BLOCK)
+    _check_array("pairs", data["pairs"], _PAIR)
+    _check_object("provenance", data["provenance"], _PROVENANCE)
+
+
+def _check_span(where: str, start: int, end: int, length: int) -> None:
+    if start > end:
+        raise InputError(f"{where}: start {start} is after end {end}")
+    if end > length:
+        raise InputError(f"{where}: end {end} is beyond the text ({length} characters)")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object" if isinstance(value, Mapping) else type(value).__name__
+
+
+def _describe(value: Any) -> str:
+    """``a number (5)``, ``an array (["x"])``: the JSON type and a short view of the value."""
+    try:
+        shown = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return _json_type(value)
+    return f"{_json_type(value)} ({shown if len(shown) <= 40 else shown[:37] + '...'})"
+
+
+def _text_from_sentences(raw_pairs: list[dict[str, Any]], raw_blocks: list[dict[str, Any]]) -> str:
     # Written with include_text=False: rebuild a text where every sentence sits at
     # its offsets and whatever lay between sentences becomes spaces.
-    length = max([int(p["end"]) for p in raw_pairs] + [int(b["end"]) for b in raw_blocks] + [0])
+    length = max([p["end"] for p in raw_pairs] + [b["end"] for b in raw_blocks] + [0])
+    if length > _MAX_OFFSET:
+        raise InputError(f"an offset of {length} is too large for an article")
     chars = [" "] * length
-    for raw in raw_pairs:
-        start, end, source = int(raw["start"]), int(raw["end"]), str(raw["source"])
+    for index, raw in enumerate(raw_pairs):
+        start, end, source = raw["start"], raw["end"], raw["source"]
         if end - start != len(source):
-            raise InputError(f"pair {raw.get('index')!r}: offsets do not match its length")
+            raise InputError(f"pair {raw.get('index', index)!r}: offsets do not match its length")
         chars[start:end] = source
     return "".join(chars)
 
@@ -260,7 +423,10 @@ def _iso(moment: datetime) -> str:
 
 
 def _parse_iso(value: str) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InputError(f"created: not a valid time {value!r}: {exc}") from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -99,6 +99,31 @@ def test_unknown_option_is_refused() -> None:
         (lambda d: d["pairs"][0].update(block_kind="sidebar"), "block kind"),
         (lambda d: d["pairs"][0].update(block_index=40), "block"),
         (lambda d: d.pop("provenance"), "provenance"),
+        # B7: wrong types and ranges are named, not crashes later in html/tmx.
+        (lambda d: d["document"].update(title=5), r"document\.title: expected a string or null"),
+        (lambda d: d["pairs"][0].update(source=["x"]), r"pairs\[0\]\.source: expected a string"),
+        (lambda d: d["provenance"].update(model={"a": 1}), r"provenance\.model: expected"),
+        (lambda d: d["pairs"][1].update(flags="oops"), r"pairs\[1\]\.flags: expected a list"),
+        (lambda d: d["pairs"][1].update(flags=[1]), r"pairs\[1\]\.flags: expected a list"),
+        (lambda d: d["pairs"][0].update(start=-1), r"pairs\[0\]\.start: expected an integer >= 0"),
+        (lambda d: d["pairs"][0].update(end=True), r"pairs\[0\]\.end: expected an integer"),
+        (lambda d: d["pairs"][0].update(block_index=1.0), r"block_index: expected an integer"),
+        (lambda d: d["blocks"][0].update(start=-3), r"blocks\[0\]\.start: expected an integer"),
+        (
+            lambda d: d["blocks"][-1].update(end=10_000),
+            r"blocks\[3\]: end 10000 is beyond the text",
+        ),
+        (
+            lambda d: d["document"]["metadata"].update(n=3),
+            r"document\.metadata: expected an object",
+        ),
+        (lambda d: d["provenance"]["options"].update(beam=4), r"provenance\.options: expected"),
+        (lambda d: d.update(created="ayer"), r"created: expected an ISO 8601"),
+        (lambda d: d.update(target_lang=""), r"target_lang: expected a non-empty string"),
+        (lambda d: d["document"].update(text=None), r"document\.text: expected a string"),
+        (lambda d: d["pairs"][0].pop("flags"), r"pairs\[0\]\.flags is missing"),
+        (lambda d: d.update(pairs={}), r"pairs: expected an array, got an object"),
+        (lambda d: d["blocks"].__setitem__(0, "heading"), r"blocks\[0\]: expected an object"),
     ],
 )
 def test_loads_refuses_inconsistent_input(mutate: object, message: str) -> None:
@@ -106,6 +131,86 @@ def test_loads_refuses_inconsistent_input(mutate: object, message: str) -> None:
     mutate(data)  # type: ignore[operator]
     with pytest.raises(InputError, match=message):
         bjson.loads(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["blocks"][1].update(start=20, end=10), r"blocks\[1\]: start 20 is after end"),
+        (lambda d: d["blocks"][1].update(index=7), r"blocks\[1\]\.index is 7, expected 1"),
+        (lambda d: d["pairs"][1].update(block_index=0), "lie outside block 0"),
+        (lambda d: d["pairs"][0].update(block_kind="quote"), "differs from block 0's kind"),
+        (lambda d: d["blocks"][3].update(end=1 << 40), "too large"),
+    ],
+)
+def test_loads_refuses_inconsistent_offsets(mutate: object, message: str) -> None:
+    """Rules the schema cannot say: offsets against the text and the blocks."""
+    for include_text in (True, False):
+        data = json.loads(bjson.dumps(make_bilingual(), include_text=include_text))
+        mutate(data)  # type: ignore[operator]
+        # With the text present, a huge end is first of all beyond it.
+        expected = "beyond the text" if "too large" in message and include_text else message
+        with pytest.raises(InputError, match=expected):
+            bjson.loads(json.dumps(data))
+
+
+_VALUES = [
+    None,
+    True,
+    0,
+    -1,
+    3,
+    2.5,
+    "",
+    "x",
+    "paragraph",
+    [],
+    ["x"],
+    [1],
+    {},
+    {"a": "b"},
+    {"a": 1},
+]
+
+
+def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+def test_whatever_the_schema_rejects_loads_rejects(validator: object) -> None:
+    """Replace or delete one value anywhere: the hand-written checks refuse at least
+    everything the documented schema refuses, always with InputError."""
+    import random
+
+    rng = random.Random(7)
+    base = json.loads(bjson.dumps(make_bilingual(flags={1: ("repetition",)})))
+    paths = _paths(base)
+    rejected = 0
+    for _ in range(1500):
+        data = json.loads(json.dumps(base))
+        path = rng.choice(paths)
+        parent: object = data
+        for key in path[:-1]:
+            parent = parent[key]  # type: ignore[index]
+        if isinstance(parent, dict) and rng.random() < 0.2:
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = rng.choice(_VALUES)  # type: ignore[index]
+        schema_ok = validator.is_valid(data)  # type: ignore[attr-defined]
+        try:
+            bjson.from_dict(data)
+        except InputError:
+            rejected += 1
+            continue
+        assert schema_ok, (path, data)
+    assert rejected > 500  # the mutations did exercise the checks
 
 
 def test_loads_refuses_non_json() -> None:
