@@ -96,6 +96,20 @@ _LABEL_NOUNS: Final[frozenset[str]] = frozenset(
 # Brand names that end in "!" in the middle of a sentence.
 _BANG_NAMES: Final[frozenset[str]] = frozenset({"yahoo"})
 
+# Two pieces of a spaced abbreviation written with dots in the dictionary ("ee.uu" gives
+# ("ee", "uu"), "a.j.c" gives ("a", "j") and ("j", "c")): "EE. UU.", "a. m.", "p. ej.".
+_DOTTED_PAIRS: Final[frozenset[tuple[str, str]]] = frozenset(
+    pair
+    for key in _ABBREVIATIONS
+    for pair in zip(key.split("."), key.split(".")[1:], strict=False)
+    if all(pair)
+)
+
+# Invisible format characters (zero-width space, non-joiner, joiner, word joiner, byte
+# order mark, soft hyphen): skipped and trimmed like whitespace around sentences.
+_INVISIBLE: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_DROP_INVISIBLE: Final = str.maketrans("", "", _INVISIBLE)
+
 _TERMINALS: Final = ".!?…"
 _CLOSERS: Final = "\"”’'»)]}"
 _OPENERS: Final = "¿¡«“‘\"'([{—–-"
@@ -103,18 +117,23 @@ _OPENERS: Final = "¿¡«“‘\"'([{—–-"
 # A line (a newline always ends a segment).
 _LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 # A candidate: a run of terminals and closers holding at least one terminal, followed by
-# whitespace. Matched from the start of a run only, possessively: linear on any input.
+# whitespace (invisible characters may come first). Matched from the start of a run only,
+# possessively: linear on any input.
 _CANDIDATE = re.compile(
-    r"(?<![.!?…\"”’'»)\]}])(?:[.!?…]|[\"”’'»)\]}]++[.!?…])[.!?…\"”’'»)\]}]*+(?=\s)"
+    r"(?<![.!?…\"”’'»)\]}])(?:[.!?…]|[\"”’'»)\]}]++[.!?…])[.!?…\"”’'»)\]}]*+"
+    rf"(?=[{_INVISIBLE}]*+\s)"
 )
-# What follows a candidate: whitespace, opening marks, then the first word (if any).
-_NEXT = re.compile(r"\s+(?P<op>[¿¡«“‘\"'(\[{—–\-$€£]*)(?P<w>[^\W_]+)?")
+# What follows a candidate: whitespace, opening marks, then the first word (if any);
+# invisible characters anywhere among them are skipped.
+_NEXT = re.compile(rf"[\s{_INVISIBLE}]+(?P<op>[¿¡«“‘\"'(\[{{—–\-$€£{_INVISIBLE}]*)(?P<w>[^\W_]+)?")
+# Whitespace and invisible characters: what is trimmed off and left between sentences.
+_GAP = re.compile(rf"[\s{_INVISIBLE}]*")
 _ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
 # Spans a boundary inside which does not end a sentence: parentheses and brackets always;
 # quotations only when an attribution follows them («...», dijo; «...» —dijo).
 _BRACKETS = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
 _QUOTES = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
-_ATTRIBUTION = re.compile(r"\s*(?:[,;:]|[—–]?\s*(?P<w>[^\W\d_]))")
+_ATTRIBUTION = re.compile(rf"[\s{_INVISIBLE}]*(?:[,;:]|[—–]?[\s{_INVISIBLE}]*(?P<w>[^\W\d_]))")
 # What may stand between a list number and the start of its segment (or a colon).
 _BULLETS: Final = "•·*▪►‣◦-–—"
 
@@ -195,6 +214,7 @@ def _ends_sentence(text: str, at: int, cut: int, lo: int, hi: int, begin: int) -
     if nxt is None or not nxt["w"]:
         return False  # "hab. / km²", "D.C. - Colombia", a lone symbol: same sentence
     word: str = nxt["w"]
+    opener = nxt["op"].translate(_DROP_INVISIBLE) if nxt["op"] else ""
     first = word[0]
     if first.islower() and word.islower():
         return False  # "¿Vendrás? —preguntó", "etc. y", "Entonces… apareció" (not "iPhone")
@@ -205,7 +225,7 @@ def _ends_sentence(text: str, at: int, cut: int, lo: int, hi: int, begin: int) -
     while tok_start > lo and not text[tok_start - 1].isspace():
         tok_start -= 1
     raw = text[tok_start:at]
-    tok = raw.lstrip(_OPENERS)
+    tok = raw.lstrip(_OPENERS + _INVISIBLE)
     if not head:
         return True  # terminal only after a closer: '"crisis". Agregó', '(fig. 6). En'
     if "?" in head or "!" in head:
@@ -217,16 +237,16 @@ def _ends_sentence(text: str, at: int, cut: int, lo: int, hi: int, begin: int) -
         return True  # '«...EE. UU.».' ends whatever was inside
     if (
         len(tok) <= 2
-        and tok.isalpha()
-        and not nxt["op"]
         and len(word) <= 3
+        and not opener
         and text.startswith(".", nxt.end())
+        and _spaced_pair(tok, word)
     ):
-        return False  # inside a spaced abbreviation: "EE. UU.", "a. m.", "S. A."
+        return False  # inside a spaced abbreviation: "EE. UU.", "a. m.", "S. A.", "J. K."
     kind = _kind(text, at - len(tok), tok, lo, begin)
     if rest and kind != "enum":
         return True  # a closing quote or bracket after the period: "(S. A.) El"
-    if kind != "plain" and nxt["op"].startswith("("):
+    if kind != "plain" and opener.startswith("("):
         return False  # "el Gobierno de EE. UU. (Washington) anunció"
     if first.isdigit():
         return kind == "plain"  # "es 2. 2 + 2" splits; "No. 103", "D.C. 6" do not
@@ -261,7 +281,7 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> _Kind:
         k = pos - 2
         while k > lo and pos - 2 - k <= 6 and not text[k - 1].isspace():
             k -= 1
-        prev = text[k : pos - 2].lstrip(_OPENERS)
+        prev = text[k : pos - 2].lstrip(_OPENERS + _INVISIBLE)
         if not (0 < len(prev) <= 5 and prev.replace(".", "").isalpha()):
             break
         parts[:0] = [p for p in prev.split(".") if p]
@@ -283,9 +303,26 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> _Kind:
     return "plain"
 
 
+def _spaced_pair(tok: str, word: str) -> bool:
+    """Whether ``tok.`` and ``word.`` are two pieces of one spaced abbreviation.
+
+    Either both are initials (one capital, or a doubled capital as in Spanish plural
+    abbreviations: "EE. UU.", "J. K.", "CC. OO.") or the dictionary writes them together
+    ("a. m.", "p. ej.", "d. C."). Short words are not: "Sí. No.", "Es él. Voy.".
+    """
+    if _initial_piece(tok) and _initial_piece(word):
+        return True
+    return (tok.lower(), word.lower()) in _DOTTED_PAIRS
+
+
+def _initial_piece(piece: str) -> bool:
+    """One capital letter ("J") or the same capital twice ("EE", "UU")."""
+    return piece.isalpha() and piece.isupper() and len(set(piece)) == 1 and len(piece) <= 2
+
+
 def _opens_segment(text: str, begin: int, pos: int, after: str) -> bool:
     """Whether only bullets and spaces separate ``pos`` from ``begin`` (or from ``after``)."""
-    while pos > begin and (text[pos - 1].isspace() or text[pos - 1] in _BULLETS):
+    while pos > begin and (text[pos - 1].isspace() or text[pos - 1] in _BULLETS + _INVISIBLE):
         pos -= 1
     return pos == begin or (bool(after) and text[pos - 1] in after)
 
@@ -314,8 +351,10 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    chunk = text[start:end]
-    stripped = chunk.strip()
-    if stripped:
-        left = start + len(chunk) - len(chunk.lstrip())
-        spans.append((left, left + len(stripped)))
+    """Append ``text[start:end]`` without surrounding whitespace and invisible characters."""
+    match = _GAP.match(text, start, end)
+    start = match.end() if match else start
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _INVISIBLE):
+        end -= 1
+    if start < end:
+        spans.append((start, end))

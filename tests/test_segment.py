@@ -21,6 +21,8 @@ ARTICLES = sorted((ROOT / "texts").glob("*.es.txt"))
 
 # Cases the rules get wrong on purpose (documented in docs/segmentation.md).
 KNOWN_LIMIT = "known-limit"
+# Zero-width and format characters the segmenter trims like whitespace.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
@@ -78,20 +80,28 @@ def _params(cases: list[dict[str, Any]]) -> list[Any]:
     ]
 
 
+def _blank(chunk: str) -> bool:
+    """Whether ``chunk`` holds only whitespace and invisible characters."""
+    return not chunk.translate(str.maketrans("", "", INVISIBLE)).strip()
+
+
 def _check_spans(
     text: str, spans: list[tuple[int, int]], lo: int = 0, hi: int | None = None
 ) -> None:
-    """Spans ordered, in range, trimmed, on one line, with only whitespace between them."""
+    """Spans ordered, in range, trimmed, on one line, with only blanks between them.
+
+    Blanks are whitespace and the invisible characters, which are trimmed like it.
+    """
     hi = len(text) if hi is None else hi
     previous = lo
     for start, end in spans:
         assert previous <= start < end <= hi, (start, end)
         chunk = text[start:end]
-        assert chunk == chunk.strip(), f"untrimmed sentence {chunk!r}"
+        assert not _blank(chunk[0]) and not _blank(chunk[-1]), f"untrimmed sentence {chunk!r}"
         assert "\n" not in chunk, f"sentence across a newline {chunk!r}"
-        assert not text[previous:start].strip(), f"text lost: {text[previous:start]!r}"
+        assert _blank(text[previous:start]), f"text lost: {text[previous:start]!r}"
         previous = end
-    assert not text[previous:hi].strip(), f"text lost: {text[previous:hi]!r}"
+    assert _blank(text[previous:hi]), f"text lost: {text[previous:hi]!r}"
 
 
 def test_case_file_is_well_formed() -> None:
@@ -177,6 +187,10 @@ _PIECES = st.sampled_from(
         ").",
         "—¿",
         "a@b.es",
+        *INVISIBLE,
+        "Sí. No.",
+        "S. A.",
+        "a. m.",
     ]
 )
 
@@ -197,7 +211,28 @@ def test_regions_stay_in_range(text: str, start: int, end: int) -> None:
     _check_spans(text, spans, lo, max(lo, hi))
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\n", "\u00a0 \n\t"])
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_invisible_characters_are_skipped_and_trimmed(char: str) -> None:
+    text = f"{char}Hola.{char} {char}Adiós. {char}Sr. {char}Pérez.{char}"
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == ["Hola.", "Adiós.", f"Sr. {char}Pérez."]
+    assert spans[0] == (1, 6)
+    _check_spans(text, spans)
+
+
+def test_short_words_are_not_a_spaced_abbreviation() -> None:
+    text = "Sí. No. Lo sé. Es él. Voy. Vino a las 5 p. m. y se fue a EE. UU. en J. K. Air."
+    assert split_sentences(text) == [
+        "Sí.",
+        "No.",
+        "Lo sé.",
+        "Es él.",
+        "Voy.",
+        "Vino a las 5 p. m. y se fue a EE. UU. en J. K. Air.",
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "\u00a0 \n\t", "\u200b \ufeff\n\u00ad"])
 def test_blank_text_has_no_sentence(text: str) -> None:
     assert split_sentences(text) == []
 
