@@ -43,7 +43,7 @@ _ABBREVIATIONS: Final[dict[str, _Kind]] = {
             prof profa profs excmo excma exmo exma excmos ilmo ilma ilmos hble rvdo rvda pbro
             mons pdte pdta pte atte fdo cdad fr sto sta gral cnel tte sgto cmdte almte mr mrs ms
             mt st sr.d sra.dña p.ej p.e ej v.gr vs cf cfr i.e e.g s.s s.m s.a.r avda av ctra pza
-            pl c/ apdo
+            pl c/ apdo hosp univ dir dtor dtora vda mtro mtra hno hna bco blvd gdor
         """),
         "title",
     ),
@@ -51,7 +51,7 @@ _ABBREVIATIONS: Final[dict[str, _Kind]] = {
         _words("""
             pág págs pp párr párrf núm núms num nro nros nº n° n.º art arts cap caps vol vols
             fig figs tel telf tfno tlf ext aprox admón adm dpto depto dcha izq máx mín doc docs
-            ed eds edic coord trad tít secc sig sigs ss min seg rev univ ene feb abr may jun jul
+            ed eds edic coord trad tít secc sig sigs ss min seg rev ene feb abr may jun jul
             ago sep sept oct nov dic lun mié mier jue vie sáb sab hab cra ud uds vd vds esp gob
             int ref pto
         """),
