@@ -34,15 +34,26 @@ RESCUES: tuple[str, ...] = (RETRIED, FALLBACK)
 by the same engine's safer decoding (``retried``) or by another engine (``fallback``),
 next to the flags that caused it, so exports can show what happened."""
 
-GUARD_VERSION = 3
+GUARD_VERSION = 4
 """Bumped whenever a check changes, so flags stored in the cache are recomputed."""
 
-# A run of 3+ copies of a letter sequence (2+ letters) glued together, e.g. "mainstremainstre...",
-# or 5+ copies of one letter. Real words seldom contain three glued copies of a syllable.
-_GLUED = re.compile(r"([^\W\d_]{2,}?)\1{2,}|([^\W\d_])\2{4,}", re.IGNORECASE)
+# A run of 3+ copies of a letter sequence (2 to _MAX_UNIT letters) glued together, e.g.
+# "mainstremainstre...", or 5+ copies of one letter. Real words seldom contain three glued
+# copies of a syllable. The bound on the unit keeps the search linear in the text's length
+# (an unbounded ``{2,}?`` tries every unit length at every position: quadratic on a long
+# run of letters).
+_MAX_UNIT = 40
+_GLUED = re.compile(
+    rf"([^\W\d_]{{2,{_MAX_UNIT}}}?)\1{{2,}}|([^\W\d_])\2{{4,}}", re.IGNORECASE
+)
 _WORD = re.compile(r"\w+")
 # URLs and e-mail addresses are the same in any language: they do not count as words.
-_ADDRESS = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+# Each alternative may start only where a run of its characters starts (the lookbehinds),
+# so a long run without "://" or "@" is scanned once, not once per position.
+_ADDRESS = re.compile(
+    r"(?<![\w+.-])(?:[a-z][a-z0-9+.-]*://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    re.I,
+)
 # Marks a subword tokenizer leaves when detokenization went wrong: BPE "@@", SentencePiece "▁".
 _SUBWORD_MARKS = ("@@", "\u2581")
 

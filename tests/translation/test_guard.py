@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import random
+import signal
+import string
+from collections.abc import Iterator
+
 import pytest
 
 from bireader.translation import guard
@@ -79,3 +84,55 @@ def test_checks_are_pure() -> None:
 def test_too_long_threshold_is_adjustable() -> None:
     assert not guard.too_long("Hola.", "Hello there, friend.")
     assert guard.too_long("Hola.", "Hello there, friend.", ratio=1.0, slack=0)
+
+
+@pytest.fixture
+def alarm() -> Iterator[None]:
+    """Fail (rather than hang for minutes) if the test runs past a generous bound."""
+    if not hasattr(signal, "SIGALRM"):
+        pytest.skip("needs SIGALRM to bound a run that would hang")
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("the guard did not finish within 60 s: superlinear scan")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _letters(count: int, seed: int) -> str:
+    rng = random.Random(seed)
+    return "".join(rng.choice(string.ascii_lowercase) for _ in range(count))
+
+
+@pytest.mark.usefixtures("alarm")
+def test_long_runs_of_letters_finish() -> None:
+    """A 200,000-letter run took hours when every position tried every unit length."""
+    text = _letters(200_000, 1)
+    assert guard.check(text, text) == ()  # one "word": too short to call untranslated
+    dotted = ".".join(text[i : i + 3] for i in range(0, len(text), 3))  # a URL/mail look-alike
+    assert guard.check(dotted, dotted) == (guard.UNTRANSLATED,)
+    mails = "a@" * 50_000  # an address could start at every "a"
+    assert guard.check("Hola.", mails) == (guard.REPETITION, guard.TOO_LONG)
+
+
+def _square_free(count: int) -> str:
+    """A word over "abc" with no factor ``uu`` (so no glued repetition at all).
+
+    Built from the Thue-Morse sequence t: letter n is "abc"[t(n+1) - t(n) + 1].
+    """
+    bits = [bin(n).count("1") % 2 for n in range(count + 1)]
+    return "".join("abc"[bits[n + 1] - bits[n] + 1] for n in range(count))
+
+
+@pytest.mark.usefixtures("alarm")
+def test_glued_repetition_is_still_found_deep_in_a_long_run() -> None:
+    clean = _square_free(150_000)
+    assert not guard.repetition("Hola.", clean)
+    assert guard.repetition("Hola.", clean + "mainstre" * 3)
+    assert guard.repetition("Hola.", clean[:75_000] + "zz" * 3 + clean[75_000:])
+    assert not guard.repetition(clean + "mainstre" * 3, clean + "mainstre" * 3)
