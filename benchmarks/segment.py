@@ -67,17 +67,21 @@ def tools() -> dict[str, Splitter]:
     return found
 
 
+# Whitespace and the invisible characters that count as whitespace between sentences.
+_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+
+
 def _ends(text: str, sentences: list[str]) -> set[int]:
     """Sentence ends (but the last) as counts of non-space characters, robust to respacing."""
     ends, seen = set(), 0
     for sentence in sentences[:-1]:
-        seen += len(re.sub(r"\s+", "", sentence))
+        seen += len(_SPACE.sub("", sentence))
         ends.add(seen)
     return ends
 
 
 def _norm(sentence: str) -> str:
-    return re.sub(r"\s+", " ", sentence).strip()
+    return _SPACE.sub(" ", sentence).strip()
 
 
 def accuracy(split: Splitter, cases: list[dict[str, Any]]) -> tuple[float, float]:
