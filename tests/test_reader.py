@@ -174,7 +174,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
     path = tmp_path / "memoria.docx"
-    path.write_bytes(b"PK\x03\x04")
+    path.write_text("no es un docx")
     with pytest.raises(InputError, match=r"cannot read \.docx"):
         read(path)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -223,11 +224,14 @@ def read_tmx(
 ) -> BilingualDocument:
     """Read a TMX file with ``source_lang`` and ``target_lang`` variants into a bilingual value.
 
-    Variants match by primary language subtag (``es``, ``es-ES``, ``ES-es`` ...).
+    Variants match by language tag, case-insensitively: one whose whole tag equals
+    ``source_lang``/``target_lang`` (``es-ES`` for ``"es-ES"``) is preferred, else one
+    with the same primary subtag (``es``, ``es-MX``, ``ES_es`` ...).
     The ``Document`` is rebuilt from the source segments: one block per
     ``x-block-index`` run (bireader's own files) or per unit, sentences joined by a
     space, blocks by a blank line. Inline markup keeps its text content except the
-    native codes of ``bpt``/``ept``/``ph``/``it``/``ut``, which are dropped (and logged).
+    native codes of ``bpt``/``ept``/``ph``/``it``/``ut``, which are dropped: one
+    warning per file counts them by element.
     Raises ``InputError`` on malformed or hostile XML or when no unit has both languages.
     """
     from lxml import etree
@@ -238,6 +242,7 @@ def read_tmx(
     header: dict[str, Any] = {"attrib": {}, "props": {}}
     units: list[_Unit] = []
     skipped = 0
+    dropped: Counter[str] = Counter()
     try:
         for event, element in etree.iterparse(
             str(file),
@@ -260,7 +265,9 @@ def read_tmx(
                 header["props"] = _props(element)
                 element.clear()
             elif tag == "tu":
-                unit = _read_unit(element, source_lang, target_lang, len(units) + skipped + 1)
+                unit = _read_unit(
+                    element, source_lang, target_lang, len(units) + skipped + 1, dropped
+                )
                 if unit is None:
                     skipped += 1
                 else:
@@ -278,7 +285,19 @@ def read_tmx(
     if skipped:
         _log.warning(
             "%s: skipped %d translation unit(s) without both %s and %s",
-            file, skipped, source_lang, target_lang,
+            file,
+            skipped,
+            source_lang,
+            target_lang,
+        )
+    if dropped:
+        # Inline markup is lost on import: say so once per file, whatever the log level.
+        _log.warning(
+            "%s: dropped the inline formatting codes of %d element(s) (%s); "
+            "the sentences' text is kept",
+            file,
+            sum(dropped.values()),
+            ", ".join(f"<{tag}> {count}" for tag, count in sorted(dropped.items())),
         )
     if not units:
         raise InputError(
@@ -328,36 +347,69 @@ def _no_entities(element: Any) -> None:
 
 
 def _lang_of(tuv: Any) -> str:
+    """The variant's language tag, lower-cased with ``-`` (``ES_es`` -> ``es-es``)."""
     # TMX 1.4 uses xml:lang; TMX 1.1 files use a plain `lang` attribute.
     lang = tuv.get(_XML_LANG) or tuv.get("lang") or ""
-    return re.split(r"[-_]", lang.strip(), maxsplit=1)[0].lower()
+    return _norm_lang(lang)
 
 
-def _read_unit(tu: Any, source_lang: str, target_lang: str, number: int) -> _Unit | None:
-    texts: dict[str, str] = {}
-    dropped: list[str] = []
+def _norm_lang(tag: str) -> str:
+    return tag.strip().replace("_", "-").lower()
+
+
+def _primary(tag: str) -> str:
+    return tag.split("-", 1)[0]
+
+
+def _read_unit(
+    tu: Any, source_lang: str, target_lang: str, number: int, dropped: Counter[str]
+) -> _Unit | None:
+    """The unit's source and target texts; None without both.
+
+    A variant whose whole tag equals the requested one (``es-ES``) wins over one
+    matching only by primary subtag (``es``, ``es-MX``); among equals the first wins.
+    """
+    wanted = (_norm_lang(source_lang), _norm_lang(target_lang))
+    exact: list[Any] = [None, None]
+    loose: list[Any] = [None, None]
     for tuv in tu:
         if _local(tuv.tag) != "tuv":
             continue
         lang = _lang_of(tuv)
-        if lang not in (source_lang, target_lang):
-            continue
-        if lang in texts:
-            _log.debug("tu %s: more than one %r variant; keeping the first", number, lang)
-            continue
+        for role, want in enumerate(wanted):
+            if lang == want:
+                if exact[role] is None:
+                    exact[role] = tuv
+                else:
+                    _log.debug("tu %s: more than one %r variant; keeping the first", number, lang)
+                break
+            if _primary(lang) == _primary(want) and loose[role] is None:
+                loose[role] = tuv
+    chosen: list[Any] = [None, None]
+    for role in (0, 1):
+        other = exact[1 - role]
+        if exact[role] is not None:
+            chosen[role] = exact[role]
+        elif loose[role] is not None and loose[role] is not other:
+            chosen[role] = loose[role]
+    if chosen[0] is None or chosen[1] is None or chosen[0] is chosen[1]:
+        return None
+    texts: list[str] = []
+    unit_dropped: list[str] = []
+    for tuv in chosen:
         seg = next((c for c in tuv if _local(c.tag) == "seg"), None)
         if seg is None:
-            continue
+            return None
         _no_entities(seg)
-        texts[lang] = "".join(_seg_text(seg, dropped))
-    if dropped:
-        _log.info(
-            "tu %s: dropped the native code of inline <%s>", tu.get("tuid", number),
-            ">, <".join(sorted(set(dropped))),
+        texts.append("".join(_seg_text(seg, unit_dropped)))
+    if unit_dropped:
+        _log.debug(
+            "tu %s: dropped the native code of inline <%s>",
+            tu.get("tuid", number),
+            ">, <".join(sorted(set(unit_dropped))),
         )
-    if source_lang not in texts or target_lang not in texts:
-        return None
-    return _Unit(texts[source_lang], texts[target_lang], _props(tu), tu.get("creationtool"))
+        dropped.update(unit_dropped)
+    return _Unit(texts[0], texts[1], _props(tu), tu.get("creationtool"))
 
 
 def _seg_text(element: Any, dropped: list[str], *, native: bool = False) -> Iterator[str]:

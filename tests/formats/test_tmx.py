@@ -4,6 +4,7 @@ import io
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "tmx"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def dump(bi: bireader.BilingualDocument, **options: object) -> bytes:
+def dump(bi: bireader.BilingualDocument, **options: Any) -> bytes:
     buffer = io.BytesIO()
     tmx.write(bi, buffer, **options)
     return buffer.getvalue()
@@ -72,7 +73,8 @@ def test_translate_toolkit_reads_every_pair() -> None:
 def test_region_codes() -> None:
     data = dump(make_bilingual(), source_lang="es-ES", target_lang="en-US")
     root = assert_valid_tmx(data).getroot()
-    assert root.find("header").get("srclang") == "es-ES"  # type: ignore[union-attr]
+    header = root.find("header")
+    assert header is not None and header.get("srclang") == "es-ES"
     assert {t.get(XML_LANG) for t in root.iter("tuv")} == {"es-ES", "en-US"}
 
 
@@ -182,8 +184,63 @@ def test_foreign_memory_with_inline_markup(caplog: pytest.LogCaptureFixture) -> 
     assert [p.engine for p in bi.pairs] == ["OmegaT", "Trados", "OmegaT", "OmegaT"]
     assert bi.created.isoformat() == "2024-01-02T03:04:05+00:00"
     messages = caplog.text
-    assert "native code of inline <bpt>, <ept>" in messages
     assert "skipped 1 translation unit" in messages
+    # Dropped inline markup is one WARNING for the file, with counts (not hidden at INFO).
+    dropped = [r for r in caplog.records if "inline formatting codes" in r.getMessage()]
+    assert len(dropped) == 1
+    assert dropped[0].levelno == logging.WARNING
+    message = dropped[0].getMessage()
+    assert message.endswith(
+        "dropped the inline formatting codes of 12 element(s) "
+        "(<bpt> 2, <ept> 2, <it> 2, <ph> 4, <ut> 2); the sentences' text is kept"
+    )
+
+
+def test_memory_without_inline_codes_warns_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "a.tmx"
+    bireader.export(make_bilingual(), path)
+    with caplog.at_level(logging.DEBUG, logger="bireader"):
+        tmx.read_tmx(path)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+_REGIONS = """<?xml version="1.0"?>
+<tmx version="1.4"><header srclang="es" creationtool="t" creationtoolversion="1"
+ segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/><body>
+<tu><tuv xml:lang="es-MX"><seg>Carro.</seg></tuv><tuv xml:lang="ES_es"><seg>Coche.</seg></tuv>
+<tuv xml:lang="es"><seg>Auto.</seg></tuv><tuv xml:lang="en-US"><seg>Car.</seg></tuv>
+<tuv xml:lang="en-GB"><seg>Motor car.</seg></tuv></tu>
+<tu><tuv xml:lang="es-MX"><seg>Jugo.</seg></tuv><tuv xml:lang="en"><seg>Juice.</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+@pytest.mark.parametrize(
+    ("source_lang", "target_lang", "expected"),
+    [
+        ("es-ES", "en-GB", [("Coche.", "Motor car."), ("Jugo.", "Juice.")]),
+        ("es-mx", "en-us", [("Carro.", "Car."), ("Jugo.", "Juice.")]),
+        ("es", "en", [("Auto.", "Car."), ("Jugo.", "Juice.")]),
+        # No exact tag: the first variant with the same primary subtag.
+        ("es-AR", "en-AU", [("Carro.", "Car."), ("Jugo.", "Juice.")]),
+    ],
+)
+def test_region_tags_prefer_exact_matches(
+    tmp_path: Path, source_lang: str, target_lang: str, expected: list[tuple[str, str]]
+) -> None:
+    path = tmp_path / "regions.tmx"
+    path.write_text(_REGIONS, "utf-8")
+    bi = tmx.read_tmx(path, source_lang=source_lang, target_lang=target_lang)
+    assert [(p.source.text, p.target) for p in bi.pairs] == expected
+
+
+def test_same_language_pair_by_region(tmp_path: Path) -> None:
+    path = tmp_path / "regions.tmx"
+    path.write_text(_REGIONS, "utf-8")
+    bi = tmx.read_tmx(path, source_lang="en-US", target_lang="en-GB")
+    assert [(p.source.text, p.target) for p in bi.pairs] == [("Car.", "Motor car.")]
 
 
 def test_remote_dtd_is_not_fetched_but_file_is_read() -> None:
