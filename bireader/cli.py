@@ -7,8 +7,10 @@ error's exit code; nothing here implements behaviour the library lacks.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,18 +18,86 @@ from typing import Any
 import click
 
 from bireader._version import __version__
-from bireader.errors import BireaderError
-from bireader.formats.base import export_formats
+from bireader.errors import BireaderError, ExportError
+from bireader.formats.base import EXPORTERS
 from bireader.reader import FORMATS as READ_FORMATS
 from bireader.translation.base import engine_names
 
 
+def _usage_error(exc: click.UsageError) -> click.exceptions.Exit:
+    """Print a usage error as one line naming the help to read; return the exit to raise."""
+    names: list[str] = []
+    ctx = exc.ctx
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    command = " ".join(["bireader", *reversed(names)])
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    click.echo(f"bireader: error: {message} (try '{command} --help')", err=True)
+    return click.exceptions.Exit(exc.exit_code)
+
+
+class _StdoutError(ExportError):
+    """Standard output could not be written (disk full, a closed file...)."""
+
+
+@contextlib.contextmanager
+def _writing_stdout() -> Iterator[None]:
+    """Turn an ``OSError`` while writing stdout into ``_StdoutError`` (exit 4), then flush."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # What stays buffered would fail again at exit: send it nowhere.
+        try:
+            fd = sys.stdout.fileno()
+        except (OSError, ValueError, AttributeError):
+            sys.stdout = io.StringIO()  # a stream without a descriptor (tests)
+        else:
+            with contextlib.suppress(OSError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, fd)
+                os.close(devnull)
+        raise _StdoutError(
+            f"cannot write to standard output: {exc.strerror or exc}"
+        ) from exc
+
+
+def _echo(message: str = "") -> None:
+    """``click.echo`` to stdout; a failed write is a one-line error (exit 4)."""
+    with _writing_stdout():
+        click.echo(message)
+
+
 class _Group(click.Group):
-    """A group that turns library errors into one line and an exit code."""
+    """A group that turns library and usage errors into one line and an exit code."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _usage_error(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            with _writing_stdout():
+                pass
+            return result
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _usage_error(exc) from None
         except BireaderError as exc:
             click.echo(f"bireader: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
@@ -101,6 +171,18 @@ def _setup_logging(verbose: int) -> None:
     log.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
 
 
+def _input_source(file: str) -> Any:
+    """FILE as the reader takes it: '-', a URL string (the reader says it works offline), a Path."""
+    import re
+    from pathlib import Path
+
+    if not file:
+        raise click.UsageError("no input file given (FILE is an empty string)")
+    if file == "-" or re.match(r"(?i)^[a-z][a-z0-9+.-]*://", file):
+        return file
+    return Path(file)
+
+
 def _article_path(file: str) -> Any:
     """FILE as the reader takes it ('-' or a Path); a bilingual .json/.tmx is refused."""
     from pathlib import Path
@@ -108,14 +190,14 @@ def _article_path(file: str) -> Any:
     from bireader.errors import InputError
     from bireader.formats.base import bilingual_reader
 
-    if file == "-":
-        return file
+    if file in ("-", ""):
+        return _input_source(file)
     if bilingual_reader(file) is not None:
         raise InputError(
             f"{file}: a bilingual {Path(file).suffix.lstrip('.').upper()} file, not an article; "
             f"to write it in another format run `bireader export {file} -o OUT.html`"
         )
-    return Path(file)
+    return _input_source(file)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -141,10 +223,10 @@ def segment(file: str, as_json: bool, input_format: str | None) -> None:
     if as_json:
         from bireader.formats.json import document_to_dict
 
-        click.echo(json.dumps(document_to_dict(document), ensure_ascii=False, indent=2))
+        _echo(json.dumps(document_to_dict(document), ensure_ascii=False, indent=2))
         return
     for sentence in document.sentences():
-        click.echo(sentence.text)
+        _echo(sentence.text)
 
 
 @main.command("translate")
@@ -170,57 +252,78 @@ def translate_command(
     no_fallback: bool,
     input_format: str | None,
 ) -> None:
-    """Translate FILE ('-' for stdin) and print the sentence pairs as JSON."""
+    """Translate FILE and print the sentence pairs as JSON.
+
+    FILE is an article ('-' for stdin). -o writes the JSON to a .json file instead
+    (`bireader export` writes the other formats).
+    """
+    from pathlib import Path
+
     from bireader.formats.base import export
     from bireader.reader import read
     from bireader.translation.pipeline import translate
 
+    if output != "-" and Path(output).suffix.lower() != ".json":
+        raise click.BadParameter(
+            f"{output!r}: translate writes JSON, so OUTPUT must end in .json "
+            "(for .html, .tmx or .tsv run `bireader export`)",
+            param_hint="'-o' / '--output'",
+        )
     document = read(_article_path(file), format=input_format)
     with progress_bar("Translating") as progress:
         bi = translate(
             document, engine, cache=not no_cache, progress=progress, fallback=not no_fallback
         )
     if output == "-":
-        sys.stdout.flush()
-        export(bi, sys.stdout.buffer, format="json")
-        sys.stdout.buffer.flush()
+        with _writing_stdout():
+            sys.stdout.flush()
+            export(bi, sys.stdout.buffer, format="json")
+            sys.stdout.buffer.flush()
     else:
         export(bi, output, format="json")
+        click.echo(f"wrote {output} (json, {len(bi.pairs)} pairs)", err=True)
 
 
 @main.command("engines")
 def engines_command() -> None:
-    """List the translation engines, whether each is ready here, and how to make it ready."""
+    """List the translation engines and whether each is ready.
+
+    An engine that is not ready comes with the command that makes it ready; the
+    last line names the engine `--engine auto` picks.
+    """
     from bireader.translation.base import AUTO_ORDER, engine_status
 
     statuses = {name: engine_status(name) for name in engine_names()}
     width = max(len(name) for name in statuses)
     for status in statuses.values():
         state = "ready" if status.ready else "not ready"
-        click.echo(f"{status.name:<{width}}  {state:<9}  {status.detail}")
+        _echo(f"{status.name:<{width}}  {state:<9}  {status.detail}")
         if not status.ready and status.fix:
-            click.echo(f"{'':<{width}}  to fix:    {status.fix}")
+            _echo(f"{'':<{width}}  to fix:    {status.fix}")
     auto = next((name for name in AUTO_ORDER if statuses[name].ready), None)
-    click.echo(f"auto -> {auto or 'no engine is ready'}")
+    _echo(f"auto -> {auto or 'no engine is ready'}")
 
 
 @main.group("cache", cls=_Group)
 def cache_group() -> None:
-    """Show or clear the translation cache (BIREADER_CACHE_DIR overrides its place)."""
+    """Show or clear the translation cache.
+
+    BIREADER_CACHE_DIR overrides where it is kept.
+    """
 
 
 @cache_group.command("info")
 def cache_info() -> None:
-    """Print where the cache is, how many translations it holds and its size."""
+    """Print where the cache is, its entries and its size."""
     from bireader.translation.cache import TranslationCache
 
     with TranslationCache() as cache:
         info = cache.info()
-    click.echo(f"path:    {info.path}")
-    click.echo(f"entries: {info.entries}")
-    click.echo(f"size:    {info.size_bytes / 1024:.1f} KiB")
+    _echo(f"path:    {info.path}")
+    _echo(f"entries: {info.entries}")
+    _echo(f"size:    {info.size_bytes / 1024:.1f} KiB")
     if not info.usable:
-        click.echo("state:   unusable (bypassed; `bireader cache clear` removes it)")
+        _echo("state:   unusable (bypassed; `bireader cache clear` removes it)")
 
 
 @cache_group.command("clear")
@@ -231,25 +334,31 @@ def cache_clear() -> None:
     with TranslationCache() as cache:
         removed = cache.clear()
         path = cache.path
-    click.echo(f"removed {removed} cached translations from {path}")
+    _echo(f"removed {removed} cached translations from {path}")
 
 
 @main.group("models", cls=_Group)
 def models_group() -> None:
-    """List, install or remove Argos Translate models (ARGOS_PACKAGES_DIR overrides their place)."""
+    """List, install or remove Argos Translate models.
+
+    ARGOS_PACKAGES_DIR overrides where they are kept.
+    """
 
 
 @models_group.command("list")
 def models_list() -> None:
-    """Print the installed Argos packages: code, language pair, version, directory."""
+    """Print the installed Argos packages.
+
+    One line each: code, language pair, version, directory.
+    """
     from bireader.translation.models import installed_packages, packages_dir
 
     packages = installed_packages()
     if not packages:
-        click.echo(f"no Argos packages installed in {packages_dir()}")
+        _echo(f"no Argos packages installed in {packages_dir()}")
         return
     for package in packages:
-        click.echo(
+        _echo(
             f"{package.code}  {package.pair}  {package.package_version or '?'}  {package.path}"
         )
 
@@ -261,7 +370,11 @@ def models_list() -> None:
     help="Install a downloaded .argosmodel file (works offline).",
 )
 def models_install(langs: tuple[str, ...], file_: str | None) -> None:
-    """Install the FROM->TO model from the Argos index (e.g. `es en`), or --file X.argosmodel."""
+    """Install an Argos model: FROM TO from the index, or --file.
+
+    FROM TO is a language pair such as `es en` (downloads from the Argos index);
+    --file X.argosmodel installs a downloaded file and works offline.
+    """
     from bireader.translation import models
 
     if file_ is not None and langs:
@@ -272,7 +385,7 @@ def models_install(langs: tuple[str, ...], file_: str | None) -> None:
         package = models.install_from_index(langs[0], langs[1])
     else:
         raise click.UsageError("give FROM TO (e.g. `es en`) or --file X.argosmodel")
-    click.echo(
+    _echo(
         f"installed {package.code} {package.package_version} ({package.pair}) in {package.path}"
     )
 
@@ -280,14 +393,98 @@ def models_install(langs: tuple[str, ...], file_: str | None) -> None:
 @models_group.command("remove")
 @click.argument("what", nargs=-1, required=True, metavar="CODE | FROM TO")
 def models_remove(what: tuple[str, ...]) -> None:
-    """Remove an installed package by code or directory name, or every FROM->TO package."""
+    """Remove an installed Argos package, or every FROM->TO one.
+
+    CODE is a package code or its directory name.
+    """
     from bireader.translation import models
 
     if len(what) > 2:
         raise click.UsageError("give a package CODE or FROM TO")
     removed = models.remove(what[0], what[1] if len(what) == 2 else None)
     for package in removed:
-        click.echo(f"removed {package.code} {package.package_version} ({package.pair})")
+        _echo(f"removed {package.code} {package.package_version} ({package.pair})")
+
+
+def _format_choices() -> tuple[str, ...]:
+    """``--format`` names: one per exporter (``htm`` is only a suffix for ``html``)."""
+    first: dict[str, str] = {}
+    for suffix, module in EXPORTERS.items():
+        first.setdefault(module, suffix.lstrip("."))
+    return tuple(sorted(first.values()))
+
+
+_FORMAT_CHOICES = _format_choices()
+# A BCP 47-like tag: a primary subtag of letters, then subtags of letters and digits.
+_LANG_TAG = r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*"
+
+
+def _lang_codes(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, str] | None:
+    """``--lang-codes SRC,TGT`` checked before any work: es-... then en-... tags."""
+    import re
+
+    if value is None:
+        return None
+    codes = [code.strip() for code in value.split(",")]
+    if len(codes) != 2 or not all(codes):
+        raise click.BadParameter("expected two codes, e.g. es-ES,en-US")
+    for code, primary, language in zip(codes, ("es", "en"), ("Spanish", "English"), strict=True):
+        if not re.fullmatch(_LANG_TAG, code):
+            raise click.BadParameter(
+                f"{code!r} is not a language code (letters, digits and hyphens, e.g. es-ES)"
+            )
+        if code.split("-")[0].lower() != primary:
+            raise click.BadParameter(
+                f"{code!r} does not name {language}; SRC must be es[-...] and TGT en[-...]"
+            )
+    return codes[0], codes[1]
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file: the same resolved path, or a hard link."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def _check_outputs(
+    file: str, outputs: tuple[str, ...], output_format: str | None
+) -> set[str]:
+    """Refuse bad -o/--format combinations before any work; return the formats written."""
+    from bireader.formats.base import exporter_for
+
+    formats: set[str] = set()
+    files: list[str] = []
+    for output in outputs:
+        if output == "-":
+            if output_format is None:
+                raise click.UsageError("-o - (stdout) needs --format")
+            if outputs.count("-") > 1:
+                raise click.UsageError("the same -o OUTPUT is given twice: -")
+            formats.add(exporter_for("stream", output_format).FORMAT)
+            continue
+        try:
+            formats.add(exporter_for(output).FORMAT)
+        except ExportError as exc:
+            raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
+        if file not in ("-", "") and _same_file(output, file):
+            raise click.UsageError(f"-o {output} is the input FILE; it would be overwritten")
+        for earlier in files:
+            if _same_file(output, earlier):
+                raise click.UsageError(
+                    f"the same -o OUTPUT is given twice: {earlier} and {output}"
+                )
+        files.append(output)
+    if output_format is not None and "-" not in outputs:
+        raise click.UsageError(
+            "--format only applies to '-o -' (stdout); a file's format comes from its suffix"
+        )
+    return formats
 
 
 # Mirrors bireader.formats.html.LAYOUTS (a test checks) without importing lxml for --help.
@@ -310,7 +507,7 @@ _HTML_LAYOUTS = ("side-by-side", "interlinear", "reveal")
     "-f",
     "--format",
     "output_format",
-    type=click.Choice(export_formats()),
+    type=click.Choice(_FORMAT_CHOICES),
     help="Format written to '-o -' (stdout).",
 )
 @_ENGINE
@@ -322,12 +519,16 @@ _HTML_LAYOUTS = ("side-by-side", "interlinear", "reveal")
 @click.option(
     "--lang-codes",
     metavar="SRC,TGT",
+    callback=_lang_codes,
     help="TMX: xml:lang codes of the two languages, e.g. es-ES,en-US (default: es,en).",
 )
 @click.option(
     "--with-context", is_flag=True, help="TSV: add the whole source paragraph as a third column."
 )
 @_NO_CACHE
+@click.option(
+    "--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine."
+)
 @_INPUT_FORMAT
 def export_command(
     file: str,
@@ -335,51 +536,49 @@ def export_command(
     output_format: str | None,
     engine: str,
     layout: str | None,
-    lang_codes: str | None,
+    lang_codes: tuple[str, str] | None,
     with_context: bool,
     no_cache: bool,
+    no_fallback: bool,
     input_format: str | None,
 ) -> None:
-    """Translate FILE once and write it to every -o OUTPUT (.html, .tmx, .tsv, .json).
+    """Translate FILE once and write every -o OUTPUT.
 
-    FILE is an article ('-' for stdin), or a .tmx memory or a .json written by
-    bireader, whose pairs are used as they are, without translating. Each written
-    file is named on stderr.
+    Each OUTPUT's format comes from its suffix (.html, .tmx, .tsv, .json). FILE is
+    an article ('-' for stdin), or a .tmx memory or a .json written by bireader,
+    whose pairs are used as they are, without translating. Each written file is
+    named on stderr.
     """
-    from pathlib import Path
+    from bireader.formats.base import bilingual_reader, export_each
 
-    from bireader.formats.base import bilingual_reader, export_each, exporter_for
-
-    if len(set(outputs)) != len(outputs):
-        raise click.UsageError("the same -o OUTPUT is given twice")
-    for output in outputs:
-        if output == "-" and output_format is None:
-            raise click.UsageError("-o - (stdout) needs --format")
-        # Refuse an unknown suffix now, not after a long translation.
-        exporter_for(output, output_format if output == "-" else None)
+    formats = _check_outputs(file, outputs, output_format)
     options: dict[str, dict[str, Any]] = {}
+    for option, value, fmt, suffix in (
+        ("--layout", layout, "html", ".html"),
+        ("--lang-codes", lang_codes, "tmx", ".tmx"),
+        ("--with-context", with_context, "tsv", ".tsv"),
+    ):
+        if value and fmt not in formats:
+            raise click.UsageError(f"{option} only applies to a {suffix} output; none is given")
     if layout:
         options["html"] = {"layout": layout}
     if lang_codes:
-        codes = [code.strip() for code in lang_codes.split(",")]
-        if len(codes) != 2 or not all(codes):
-            raise click.BadParameter(
-                "expected two codes, e.g. es-ES,en-US", param_hint="--lang-codes"
-            )
-        options["tmx"] = {"source_lang": codes[0], "target_lang": codes[1]}
+        options["tmx"] = {"source_lang": lang_codes[0], "target_lang": lang_codes[1]}
     if with_context:
         options["tsv"] = {"with_context": True}
 
-    read_bilingual = bilingual_reader(file) if file != "-" else None
+    read_bilingual = bilingual_reader(file) if file not in ("-", "") else None
     if read_bilingual is not None:
         bi = read_bilingual(file)
     else:
         from bireader.reader import read
         from bireader.translation.pipeline import translate
 
-        document = read(file if file == "-" else Path(file), format=input_format)
+        document = read(_input_source(file), format=input_format)
         with progress_bar("Translating") as progress:
-            bi = translate(document, engine, cache=not no_cache, progress=progress)
+            bi = translate(
+                document, engine, cache=not no_cache, progress=progress, fallback=not no_fallback
+            )
 
     files = {output for output in outputs if output != "-"}
 
@@ -388,7 +587,8 @@ def export_command(
             click.echo(f"wrote {name} ({fmt}, {len(bi.pairs)} pairs)", err=True)
 
     targets: list[Any] = [sys.stdout.buffer if output == "-" else output for output in outputs]
-    try:
-        export_each(bi, targets, format=output_format, options=options, on_written=written)
-    finally:
-        sys.stdout.flush()
+    with _writing_stdout():
+        try:
+            export_each(bi, targets, format=output_format, options=options, on_written=written)
+        finally:
+            sys.stdout.flush()

@@ -51,6 +51,14 @@ _PATHLIKE_SUFFIX = re.compile(
     r"\.(?:txt|text|md|markdown|html?|xhtml|tmx|pdf|docx?|odt|rtf|epub)$", re.IGNORECASE
 )
 _MAX_PATH = 1024
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""The largest input ``read`` takes (64 MiB; an article is far smaller).
+
+Files and streams are read in chunks: a longer one (``/dev/zero``, a log) raises
+``InputError`` as soon as it passes the limit, and one whose first chunk is binary
+(a NUL byte outside UTF-16 text, a known magic number) is refused before more is read.
+"""
+_CHUNK = 1024 * 1024
 # An XML document whose root element is <tmx> (after a declaration, comments, a DOCTYPE).
 _TMX_ROOT = re.compile(
     r"\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<\?.*?\?>)\s*)*"
@@ -211,7 +219,7 @@ class _Raw:
 
 def _load(source: Source) -> _Raw:
     if isinstance(source, bytes):
-        return _Raw(source, "<bytes>", "")
+        return _Raw(_capped(source, "<bytes>"), "<bytes>", "")
     if isinstance(source, os.PathLike):
         return _read_path(Path(os.fspath(source)))
     if isinstance(source, str):
@@ -227,16 +235,14 @@ def _load(source: Source) -> _Raw:
                     "save the page and pass the file)"
                 )
             raise InputError(f"{source}: no such file")
-        return _Raw(source, "<string>", "")
+        return _Raw(_capped(source, "<string>"), "<string>", "")
     if hasattr(source, "read"):
         name = getattr(source, "name", None)
         label = name if isinstance(name, str) else "<stream>"
         try:
-            data = source.read()
+            data = _read_capped(source, label)
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{label}: cannot read: {exc}") from exc
-        if not isinstance(data, str | bytes):
-            raise InputError(f"{label}: read() returned {type(data).__name__}, not text")
         return _Raw(data, label, Path(label).suffix.lower() if name else "")
     raise InputError(f"cannot read a {type(source).__name__}; pass a path, a str or a file")
 
@@ -266,7 +272,8 @@ def _looks_like_path(source: str) -> bool:
 def _read_path(path: Path) -> _Raw:
     name = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = _read_capped(stream, name)
     except FileNotFoundError as exc:
         raise InputError(f"{name}: no such file") from exc
     except IsADirectoryError as exc:
@@ -289,10 +296,56 @@ def _read_stdin() -> _Raw:
         raise InputError("<stdin>: no standard input")
     try:
         buffer = getattr(stream, "buffer", None)
-        data: str | bytes = buffer.read() if buffer is not None else stream.read()
+        data = _read_capped(buffer if buffer is not None else stream, "<stdin>")
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"<stdin>: cannot read: {exc}") from exc
     return _Raw(data, "<stdin>", "")
+
+
+def _too_large(name: str) -> InputError:
+    return InputError(
+        f"{name}: input is larger than {MAX_INPUT_BYTES // 2**20} MiB "
+        "(bireader.reader.MAX_INPUT_BYTES); bireader reads articles"
+    )
+
+
+def _capped(data: str | bytes, name: str) -> Any:
+    if len(data) > MAX_INPUT_BYTES:
+        raise _too_large(name)
+    return data
+
+
+def _read_capped(stream: Any, name: str) -> str | bytes:
+    """All of ``stream``, read in chunks; stops early on binary or oversized input."""
+    chunks: list[Any] = []
+    size = 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not isinstance(chunk, str | bytes):
+            raise InputError(f"{name}: read() returned {type(chunk).__name__}, not text")
+        if not chunk:
+            return chunk[:0].join(chunks)
+        if not chunks and isinstance(chunk, bytes) and _binary_head(chunk):
+            raise InputError(f"{name}: binary file, not text")
+        size += len(chunk)
+        if size > MAX_INPUT_BYTES:
+            raise _too_large(name)
+        chunks.append(chunk)
+
+
+def _binary_head(head: bytes) -> bool:
+    """Whether the first chunk read is plainly not text: a magic number, or NULs outside UTF-16."""
+    if head.startswith(tuple(bom for bom, _ in _BOMS)):
+        return False
+    if head.startswith(_MAGIC):
+        return True
+    if b"\0" not in head:
+        return False
+    sample = head[: min(len(head), 65536) // 2 * 2]
+    for codec, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros and zeros.count(0) >= 0.9 * len(zeros):
+            return bool(_BINARY_TEXT.search(sample.decode(codec, errors="replace")))
+    return True
 
 
 def _format_for(raw: _Raw) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import types
@@ -77,7 +78,7 @@ def tmx_units(path: Path) -> list[etree._Element]:
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
     if DTD.is_file():
         dtd = etree.DTD(str(DTD))
-        assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+        assert dtd.validate(tree), str(dtd.error_log)
     return tree.getroot().findall("body/tu")
 
 
@@ -150,20 +151,111 @@ def test_json_input_round_trips_to_tmx(
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["-o", "{tmp}/a.docx"], 4, "cannot tell the output format"),
+        (["-o", "{tmp}/a.docx"], 2, "cannot tell the output format"),
         (["-o", "{tmp}/a.tmx", "-o", "{tmp}/a.tmx"], 2, "given twice"),
+        (["-o", "{tmp}/a.tmx", "-o", "{tmp}/./a.tmx"], 2, "given twice"),
+        (["-o", "{tmp}/a.tmx", "-o", "{tmp}/../{name}/a.tmx"], 2, "given twice"),
+        (["-o", "-", "-o", "-", "--format", "json"], 2, "given twice"),
         (["-o", "{tmp}/a.tmx", "--lang-codes", "es"], 2, "two codes"),
-        (["-o", "{tmp}/a.tmx", "--lang-codes", "es ES,en"], 4, "not a language code"),
+        (["-o", "{tmp}/a.tmx", "--lang-codes", "es ES,en"], 2, "not a language code"),
+        (["-o", "{tmp}/a.tmx", "--lang-codes", "es_ES,en"], 2, "not a language code"),
+        (["-o", "{tmp}/a.tmx", "--lang-codes", "en,es"], 2, "does not name Spanish"),
+        (["-o", "{tmp}/a.tmx", "--lang-codes", "es-ES,fr-FR"], 2, "does not name English"),
+        (["-o", "{tmp}/a.tmx", "--lang-codes", "esp,en"], 2, "does not name Spanish"),
+        (["-o", "{tmp}/a.html", "--format", "tsv"], 2, "--format only applies to '-o -'"),
+        (["-o", "{tmp}/a.tmx", "--layout", "reveal"], 2, "--layout only applies to a .html"),
+        (["-o", "-", "-f", "tsv", "--layout", "reveal"], 2, "--layout only applies"),
+        (["-o", "{tmp}/a.html", "--with-context"], 2, "--with-context only applies to a .tsv"),
+        (["-o", "{tmp}/a.html", "--lang-codes", "es,en"], 2, "--lang-codes only applies to"),
+        (["-o", "-", "--format", "htm"], 2, "'htm' is not one of"),
     ],
 )
 def test_bad_options_fail_before_translating(
     upper_engine: type[UpperEngine], article: Path, tmp_path: Path,
     args: list[str], code: int, message: str,
 ) -> None:
-    got, _, err = run("export", article, *[a.format(tmp=tmp_path) for a in args])
-    assert got == code and message in err
-    assert "Traceback" not in err
+    got, out, err = run(
+        "export", article, *[a.format(tmp=tmp_path, name=tmp_path.name) for a in args]
+    )
+    assert got == code and message in err, err
+    assert err.count("\n") == 1 and err.startswith("bireader: error: "), err
+    assert err.endswith(" (try 'bireader export --help')\n")
+    assert out == "" and upper_engine.calls == []  # refused before translating
     assert not list(tmp_path.glob("a.*"))
+
+
+@pytest.mark.parametrize("codes", ["es,en", "ES-es,EN-us", "es-419,en-GB", "es-Latn-MX,en"])
+def test_lang_codes_accept_tags_of_spanish_and_english(
+    upper_engine: type[UpperEngine], article: Path, tmp_path: Path, codes: str
+) -> None:
+    memory = tmp_path / "m.tmx"
+    code, _, err = run("export", article, "-o", memory, "--lang-codes", codes)
+    assert code == 0, err
+    langs = [tuv.get("{http://www.w3.org/XML/1998/namespace}lang")
+             for tuv in tmx_units(memory)[0].findall("tuv")]
+    assert langs == codes.split(",")
+
+
+@pytest.mark.parametrize("suffix", ["html", "json", "tsv"])
+def test_output_that_is_the_input_is_refused(
+    upper_engine: type[UpperEngine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """`export self.html -o self.html` (or a .json read back) must not overwrite its input."""
+    source = tmp_path / f"self.{suffix}"
+    if suffix == "json":
+        assert run("export", TMX_DATA / "remote_dtd.tmx", "-o", source)[0] == 0
+    else:
+        source.write_text(ARTICLE, encoding="utf-8")
+    before = source.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    for output in (source, f"./self.{suffix}", f"../{tmp_path.name}/self.{suffix}"):
+        code, _, err = run("export", f"self.{suffix}", "-o", tmp_path / "ok.tsv", "-o", output)
+        assert code == 2, err
+        assert "is the input FILE" in err and err.count("\n") == 1
+    assert source.read_bytes() == before
+    assert not (tmp_path / "ok.tsv").exists()
+    assert upper_engine.calls == []
+
+
+def test_output_hard_linked_to_the_input_is_refused(
+    upper_engine: type[UpperEngine], article: Path, tmp_path: Path
+) -> None:
+    link = tmp_path / "link.html"
+    os.link(article, link)
+    code, _, err = run("export", article, "-o", link)
+    assert code == 2 and "is the input FILE" in err
+    assert article.read_text(encoding="utf-8") == ARTICLE
+
+
+def test_htm_suffix_still_writes_html(
+    upper_engine: type[UpperEngine], article: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "p.htm"
+    code, _, err = run("export", article, "-o", page, "--layout", "interlinear")
+    assert code == 0, err
+    assert f"wrote {page} (html, 4 pairs)" in err
+    assert 'data-mode="interlinear"' in page.read_text(encoding="utf-8")
+    code, out, _ = run("export", "--help")
+    assert "[html|json|tmx|tsv]" in " ".join(out.split())
+
+
+def test_no_fallback_reaches_the_pipeline(
+    upper_engine: type[UpperEngine], article: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bireader.translation import pipeline
+
+    seen: list[object] = []
+    real = pipeline.translate
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(kwargs.get("fallback"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "translate", spy)
+    assert run("export", article, "-o", tmp_path / "a.json")[0] == 0
+    assert run("export", article, "-o", tmp_path / "b.json", "--no-fallback")[0] == 0
+    assert seen == [True, False]
 
 
 @pytest.mark.parametrize(

@@ -162,11 +162,11 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = tmp_path / "secreto.txt"
     path.write_text("Hola.")
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
     # Simulated: the suite may run as root, who can read a chmod 0 file.
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(InputError, match=r"secreto\.txt: permission denied") as info:
         read(path)
     assert isinstance(info.value.__cause__, PermissionError)

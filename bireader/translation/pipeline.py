@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bireader.errors import EngineError, TranslationFailed
+from bireader.errors import EngineError, InputError, TranslationFailed
 from bireader.model import BilingualDocument, Document, Pair
 from bireader.translation.base import (
     Engine,
@@ -58,8 +58,14 @@ def translate(
     go to the engine's constructor when ``engine`` is a name.
 
     Raises ``EngineUnavailable``/``ModelNotInstalled`` when the engine cannot run and
-    ``TranslationFailed`` when it does not return one translation per sentence.
+    ``TranslationFailed`` when it does not return one translation per sentence, and
+    ``InputError`` when ``document`` is not a ``Document``.
     """
+    if not isinstance(document, Document):
+        raise InputError(
+            f"translate() takes a Document, not {type(document).__name__}; "
+            "call bireader.read(text) first"
+        )
     located = [
         (index, block, sentence)
         for index, block in enumerate(document.blocks)
