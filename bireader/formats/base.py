@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import io
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -81,26 +81,53 @@ def exporter_for(path: str | os.PathLike[str], format: str | None = None) -> Any
 def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     """Open a temporary file beside ``path``; rename it over ``path`` only on success.
 
-    A failure leaves no partial file behind, and an existing file untouched.
+    A failure leaves no partial file behind, and an existing file untouched. A
+    symlink is followed: the file it points to is replaced and the link stays. The
+    file keeps an existing file's permission bits; a new one gets ``0o666 & ~umask``.
+    A target that exists but is not a regular file (``/dev/null``, a FIFO) is written
+    in place, since renaming over it would replace the device.
     """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
+    target = Path(os.path.realpath(path))
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise ExportError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from exc
-    tmp = Path(tmp_name)
+        info: os.stat_result | None = target.stat()
+    except OSError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        try:
+            stream = target.open("wb")
+        except OSError as exc:
+            raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
+        with stream:
+            yield stream
+        return
+    fd, tmp = _create_beside(path, target)
     try:
         with os.fdopen(fd, "wb") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(tmp, 0o644)
+        if info is not None:
+            # The umask applied at creation; an existing file's bits are kept as they were.
+            os.chmod(tmp, stat.S_IMODE(info.st_mode))
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _create_beside(path: str | os.PathLike[str], target: Path) -> tuple[int, Path]:
+    """A new empty file next to ``target``, created ``0o666`` so the umask applies."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
+    raise ExportError(f"cannot write {str(path)!r}: no free temporary name beside it")
 
 
 def export(
@@ -116,11 +143,6 @@ def export(
     atomically: on any error the target is left as it was.
     """
     if not isinstance(path, str | os.PathLike):
-        if isinstance(path, io.TextIOBase) or not callable(getattr(path, "write", None)):
-            raise ExportError(
-                f"export() needs a path or a binary stream (e.g. open(name, 'wb') or "
-                f"sys.stdout.buffer), not {type(path).__name__}"
-            )
         if format is None:
             raise ExportError("format= is required when exporting to a stream")
         exporter_for("stream", format).write(bi, path, **options)
