@@ -97,8 +97,33 @@ def page_title(bi: BilingualDocument) -> str:
             if text:
                 return text
     if doc.source and not doc.source.startswith("<"):
-        return PurePath(doc.source).name
+        return humanize_file_name(doc.source) or "Bilingual reader"
     return "Bilingual reader"
+
+
+_OWN_MARKER = re.compile(r"\s*(?:\d{1,3}[.)]|[a-z]\)|[-•*·▪–—])\s")
+"""A list item whose text already starts with its number or bullet."""
+
+_LANG_SUFFIX = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
+
+
+def humanize_file_name(source: str) -> str:
+    """A title made from a file name: no folder, file or language suffix, words spaced.
+
+    >>> humanize_file_name("texts/miami-talks.es.txt")
+    'Miami talks'
+    >>> humanize_file_name("ola_de_calor.html"), humanize_file_name("Informe 2024.pt-BR.md")
+    ('Ola de calor', 'Informe 2024')
+    """
+    parts = PurePath(source).name.split(".")
+    if len(parts) > 1 and parts[0]:
+        parts.pop()  # the file suffix
+    if len(parts) > 1 and _LANG_SUFFIX.fullmatch(parts[-1]):
+        parts.pop()
+    words = " ".join(re.sub(r"[-_\s]+", " ", ".".join(parts)).split())
+    if not any(char.isalnum() for char in words):
+        return ""
+    return words[:1].upper() + words[1:]
 
 
 def csp_hash(code: str) -> str:
@@ -146,7 +171,13 @@ def build_tree(
         if tag in code.lower():
             raise ExportError(f"the reader's inline code must not contain {tag!r}")
 
-    root: Element = lxml_html.Element("html", lang=target_lang, attrib={"data-mode": layout})
+    # The page's identity for the reader's saved mode: a mode chosen on one page
+    # must not override the layout another page was exported with.
+    identity = f"{layout}\n{target_lang}\n{doc.text}".encode("utf-8", "surrogatepass")
+    page_id = hashlib.sha256(identity).hexdigest()[:16]
+    root: Element = lxml_html.Element(
+        "html", lang=target_lang, attrib={"data-mode": layout, "data-doc": page_id}
+    )
     head = _sub(root, "head")
     _sub(head, "meta", charset="utf-8")
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
@@ -273,12 +304,14 @@ def _controls(body: Element, layout: str) -> None:
     )
     table = _sub(panel, "dl")
     for keys, what in (
-        ("j / k, \u2193 / \u2191", "next / previous sentence"),
+        ("j / k", "next / previous sentence"),
+        ("\u2193 \u2192 / \u2191 \u2190", "next / previous, from a focused sentence"),
         ("Enter, Space", "show or hide the translation (Reveal)"),
         ("1 / 2 / 3", "side by side / interlinear / reveal"),
         ("a", "show all / hide all (Reveal)"),
         ("+ / \u2212", "larger / smaller text"),
         ("d", "light / dark theme"),
+        ("?", "show or hide this list"),
         ("Esc", "close this list"),
     ):
         _sub(table, "dt", text=keys)
@@ -316,6 +349,9 @@ def _article(article: Element, bi: BilingualDocument, source_lang: str, target_l
             container, container_kind = None, ""
             parent = article
         element = _block_element(parent, block, h1_used)
+        if block.kind == "list_item" and _OWN_MARKER.match(doc.text, block.start, block.end):
+            # "1. Guarde..." keeps its number in both languages: no bullet on top of it.
+            element.set("class", "blk marked")
         if block.kind == "heading":
             h1_used = True
         number = _fill(element, block, pairs, doc.text, number, source_lang, target_lang)

@@ -39,7 +39,7 @@ def test_sample_pairs_render(reader: Opener, sample_bilingual: Any) -> None:
         assert page.locator(f"#s{n}").is_visible() and page.locator(f"#t{n}").is_visible()
     first = sample_bilingual.pairs[0]
     assert page.locator("#s1").inner_text() == first.source.text
-    assert page.title() == "miami-talks.es.txt"
+    assert page.title() == "Miami talks"
 
 
 def test_reveal_click_and_keys_show_the_translation(reader: Opener) -> None:
@@ -103,6 +103,14 @@ def test_modes_switch_by_buttons_and_keys(reader: Opener) -> None:
         assert pressed.count() == 1 and pressed.get_attribute("data-mode") == expected
 
 
+FOCUS_MARK = """(() => {
+  const c = getComputedStyle(document.activeElement);
+  return {line: c.textDecorationLine, style: c.textDecorationStyle,
+          thickness: parseFloat(c.textDecorationThickness), outline: c.outlineStyle,
+          outlineWidth: parseFloat(c.outlineWidth), background: c.backgroundColor};
+})()"""
+
+
 def test_keyboard_moves_between_sentences_with_a_visible_focus(reader: Opener) -> None:
     page = reader().page
     page.keyboard.press("j")
@@ -114,12 +122,18 @@ def test_keyboard_moves_between_sentences_with_a_visible_focus(reader: Opener) -
     assert page.evaluate("document.activeElement.id") == "s2"
     page.keyboard.press("ArrowUp")
     assert page.evaluate("document.activeElement.id") == "s1"
-    ring = page.evaluate(
-        "(() => { const c = getComputedStyle(document.activeElement);"
-        " return [c.outlineStyle, parseFloat(c.outlineWidth)]; })()"
-    )
-    assert ring[0] != "none" and ring[1] >= 2
+    # In running text the focus is a solid underline over the highlight (an outline would be
+    # drawn around each line fragment); where the sentence is a block, a ring around it.
+    mark = page.evaluate(FOCUS_MARK)
+    assert mark["line"] == "underline" and mark["style"] == "solid" and mark["thickness"] >= 2
+    assert mark["outline"] == "none" and mark["background"] != "rgba(0, 0, 0, 0)"
     assert "cur" in (page.locator("#t1").get_attribute("class") or "")
+    page.keyboard.press("2")
+    mark = page.evaluate(FOCUS_MARK)
+    assert mark["outline"] == "solid" and mark["outlineWidth"] >= 2
+    assert mark["line"] == "none"
+    assert page.evaluate("document.activeElement.id") == "s1"
+    page.keyboard.press("1")
     # Roving tabindex: the sentence reached by keys is the one Tab comes back to.
     assert page.locator(".s[tabindex='0']").get_attribute("id") == "s1"
     for _ in range(SAMPLE_PAIRS + 2):
@@ -210,7 +224,7 @@ def test_csp_blocks_foreign_code(reader: Opener, tmp_path: Path, sample_page: Pa
         encoding="utf-8",
     )
     watched = reader(path=tampered)
-    assert watched.page.title() == "miami-talks.es.txt"
+    assert watched.page.title() == "Miami talks"
     assert any("Content Security Policy" in error for error in watched.errors)
     watched.errors.clear()
 
@@ -330,6 +344,13 @@ def test_contrast_passes_wcag_aa(reader: Opener, scheme: str) -> None:
     measure("highlighted partner", "#t2")
     page.keyboard.press("j")
     measure("focused sentence's partner", "#t1")
+    mark = page.evaluate(
+        "[getComputedStyle(document.activeElement).textDecorationColor,"
+        " getComputedStyle(document.activeElement).backgroundColor]"
+    )
+    if contrast(*mark) < 3:
+        failures.append(f"focus underline: {contrast(*mark):.2f} (non-text needs 3)")
+    page.keyboard.press("3")
     ring = page.evaluate(
         "[getComputedStyle(document.activeElement).outlineColor,"
         " getComputedStyle(document.documentElement).backgroundColor]"
@@ -338,3 +359,163 @@ def test_contrast_passes_wcag_aa(reader: Opener, scheme: str) -> None:
         failures.append(f"focus ring: {contrast(*ring):.2f} (non-text needs 3)")
     assert not failures, f"{scheme} theme:\n" + "\n".join(failures)
     assert page.evaluate("document.documentElement.dataset.theme") is None
+
+
+def test_phone_bar_stays_reachable_and_a_mode_tap_keeps_it_in_view(reader: Opener) -> None:
+    page = reader(width=375, height=812).page
+    bar = box(page, ".bar")
+    assert bar["height"] <= 100, "the phone bar takes too much of the screen"
+    tap(page, "button.mode[data-mode=reveal]")
+    assert mode_of(page) == "reveal"
+    assert page.evaluate("scrollY") == 0, "switching mode at the top scrolled the page"
+    assert page.get_by_role("button", name="Reveal").is_visible()
+    # Scrolled into the text, the bar stays on screen and the reading position is kept.
+    page.locator("#s6").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -200)")
+    anchor = page.evaluate(ANCHOR)
+    assert page.evaluate("scrollY") > 200
+    tap(page, "button.mode[data-mode=interlinear]")
+    assert mode_of(page) == "interlinear"
+    assert box(page, ".bar")["y"] == 0
+    assert page.get_by_role("button", name="Side by side").is_visible()
+    after = page.evaluate(f"document.getElementById({anchor[0]!r}).getBoundingClientRect().top")
+    assert abs(after - anchor[1]) < 2, "the sentence being read moved"
+
+
+def tap(page: Any, selector: str) -> None:
+    """Click where the element is now, as a finger would (Playwright's click first scrolls
+    the element "into view", which for a sticky bar means back to the top of the page)."""
+    where = box(page, selector)
+    page.mouse.click(where["x"] + where["width"] / 2, where["y"] + where["height"] / 2)
+
+
+ANCHOR = """(() => {
+  const bottom = document.querySelector('.bar').getBoundingClientRect().bottom;
+  const s = [...document.querySelectorAll('.s')]
+    .find(s => s.getBoundingClientRect().bottom > bottom + 8);
+  return [s.id, s.getBoundingClientRect().top];
+})()"""
+
+
+def test_desktop_mode_switch_at_the_top_does_not_scroll(reader: Opener) -> None:
+    page = reader().page
+    page.get_by_role("button", name="Reveal").click()
+    assert page.evaluate("scrollY") == 0
+
+
+def list_page(tmp_path: Path) -> Path:
+    """A page with numbered items (their number is part of the text) and plain ones."""
+    from bireader.model import (
+        BilingualDocument,
+        Block,
+        Document,
+        Pair,
+        Provenance,
+        Sentence,
+    )
+
+    items = [
+        ("1. Guarde agua fresca.", "1. Save fresh water."),
+        ("2. Evite el sol.", "2. Avoid the sun."),
+        ("Beba agua.", "Drink water."),
+        ("Llame a sus vecinos.", "Call your neighbours."),
+    ]
+    text, blocks, pairs = "", [], []
+    for index, (es, en) in enumerate(items):
+        text += "\n" if index else ""
+        sentence = Sentence(es, len(text), len(text) + len(es))
+        text += es
+        blocks.append(Block("list_item", sentence.start, sentence.end, (sentence,)))
+        pairs.append(Pair(sentence, en, index, "list_item", "apertium"))
+    document = Document(text, tuple(blocks), "es", None, "consejos.es.txt")
+    bi = BilingualDocument(document, tuple(pairs), Provenance("apertium", "3.8.3"), "en")
+    path = tmp_path / "consejos.html"
+    path.write_text(html.render(bi), encoding="utf-8")
+    return path
+
+
+MARKERS = """(li) => [
+  getComputedStyle(li, '::before').content,
+  getComputedStyle(li.querySelector('.en'), '::after').content,
+]"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_numbered_items_get_no_second_marker(reader: Opener, tmp_path: Path, width: int) -> None:
+    page = reader(path=list_page(tmp_path), width=width).page
+    assert page.title() == "Consejos"
+    items = page.locator("li.blk")
+    assert page.locator("#s1").inner_text().startswith("1. ")
+    for n in range(4):
+        own, english = items.nth(n).evaluate(MARKERS)
+        if n < 2:
+            assert own == "none" and english == "none", f"item {n + 1} has a second marker"
+            # The number starts level with the text of the other items' bullets' text.
+            assert abs(box(page, f"#s{n + 1}")["x"] - box(page, "main h1")["x"]) < 2
+        else:
+            assert own == '"•"'
+            # Side by side, both columns get the bullet; stacked, one bullet per item.
+            assert english == ('"•"' if width > 700 else "none")
+
+
+def test_keys_panel_lists_the_arrows_and_closes_on_an_outside_click(reader: Opener) -> None:
+    page = reader().page
+    page.keyboard.press("?")
+    panel = page.locator("#keys")
+    assert panel.is_visible()
+    listed = panel.inner_text()
+    for key in ("\u2190", "\u2192", "\u2193", "\u2191", "?", "Esc"):
+        assert key in listed, key
+    panel.locator("dt").first.click()
+    assert panel.is_visible(), "a click inside the list closed it"
+    page.locator("#s3").click()
+    assert panel.is_hidden()
+    assert page.get_by_role("button", name="Keys").get_attribute("aria-expanded") == "false"
+    page.get_by_role("button", name="Keys").click()
+    assert panel.is_visible()
+    page.mouse.click(5, 700)
+    assert panel.is_hidden()
+
+
+def test_saved_mode_is_per_page_and_the_export_layout_is_the_default(
+    reader: Opener, tmp_path: Path, sample_bilingual: Any, sample_page: Path
+) -> None:
+    study = tmp_path / "study.html"
+    study.write_text(html.render(sample_bilingual, layout="reveal"), encoding="utf-8")
+    page = reader().page
+    page.keyboard.press("2")
+    page.keyboard.press("d")
+    page.get_by_role("button", name="Larger text").click()
+    size = page.evaluate("getComputedStyle(document.querySelector('.doc')).fontSize")
+    page.goto(study.as_uri())
+    assert mode_of(page) == "reveal", "a mode chosen on another page overrode the export layout"
+    assert page.get_by_role("button", name="Reveal").get_attribute("aria-pressed") == "true"
+    assert page.locator("#t1").is_hidden()
+    # Theme and size are the reader's, on every page.
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert page.evaluate("getComputedStyle(document.querySelector('.doc')).fontSize") == size
+    page.keyboard.press("1")
+    page.reload()
+    assert mode_of(page) == "side-by-side"
+    page.goto(sample_page.as_uri())
+    assert mode_of(page) == "interlinear"
+
+
+def test_double_click_selecting_a_word_does_not_toggle_in_reveal(reader: Opener) -> None:
+    page = reader().page
+    page.keyboard.press("3")
+    page.locator("#s4").dblclick()
+    assert page.evaluate("String(getSelection())").strip()
+    assert page.locator("#t4").is_hidden()
+    assert page.locator("#s4").get_attribute("aria-expanded") == "false"
+    page.wait_for_timeout(800)  # so the next click is not the third of a triple click
+    page.locator("#s4").click()
+    assert page.locator("#t4").is_visible()
+
+
+def test_print_leaves_out_the_reveal_hint(reader: Opener) -> None:
+    page = reader().page
+    page.keyboard.press("3")
+    assert page.locator(".hint").is_visible()
+    page.emulate_media(media="print")
+    assert page.locator(".hint").is_hidden()

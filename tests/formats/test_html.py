@@ -230,8 +230,9 @@ def test_title_comes_from_the_article() -> None:
     assert parse(html.render(bilingual(ARTICLE))).findtext("head/title") == "Charlas en Miami"
     no_heading = bilingual(ARTICLE[1:2])
     root = parse(html.render(no_heading))
-    assert root.findtext("head/title") == "charlas.es.txt"
-    assert len(root.findall(".//h1")) == 1
+    assert root.findtext("head/title") == "Charlas"
+    (h1,) = root.findall(".//h1")
+    assert h1.text == "Charlas" and h1.get("class") == "kicker"
     override = html.render(no_heading, title="Mi lectura")
     assert parse(override).findtext("head/title") == "Mi lectura"
 
@@ -322,5 +323,50 @@ def test_sample_article_end_to_end() -> None:
     assert len(sources) == len(targets) == len(bi.pairs) == len(list(document.sentences()))
     assert [own_text(s) for s in sources] == [s.text for s in document.sentences()]
     assert all(own_text(t).strip() for t in targets)
-    assert root.findtext("head/title") == "miami-talks.es.txt"
+    assert root.findtext("head/title") == "Miami talks"
     assert "apertium" in (root.find(".//footer").text_content() or "")
+
+
+@pytest.mark.parametrize(
+    ("source", "title"),
+    [
+        ("texts/miami-talks.es.txt", "Miami talks"),
+        ("ola_de_calor.html", "Ola de calor"),
+        ("notas.pt-BR.md", "Notas"),
+        ("informe.2024.txt", "Informe.2024"),
+        ("README", "README"),
+        ("...", "Bilingual reader"),
+    ],
+)
+def test_file_name_title_is_humanized(source: str, title: str) -> None:
+    root = parse(html.render(bilingual(ARTICLE[1:2], source=source)))
+    assert root.findtext("head/title") == title
+    assert root.find(".//h1").text == title
+
+
+def test_list_items_with_their_own_number_get_no_bullet() -> None:
+    rows: Rows = [
+        ("list_item", [("1. Guarde agua.", "1. Save water.")]),
+        ("list_item", [("2) Evite el sol.", "2) Avoid the sun.")]),
+        ("list_item", [("Beba agua.", "Drink water.")]),
+    ]
+    items = parse(html.render(bilingual(rows))).findall(".//li")
+    assert [item.get("class") for item in items] == ["blk marked", "blk marked", "blk"]
+
+
+def test_each_page_names_its_document_and_layout() -> None:
+    ids = {
+        parse(html.render(bi, layout=layout)).get("data-doc")
+        for bi in (bilingual(ARTICLE), bilingual(ARTICLE[1:]))
+        for layout in html.LAYOUTS
+    }
+    assert len(ids) == 6 and all(re.fullmatch("[0-9a-f]{16}", i or "") for i in ids)
+    again = parse(html.render(bilingual(ARTICLE), layout="reveal")).get("data-doc")
+    assert again in ids
+
+
+def test_keys_panel_lists_every_key() -> None:
+    panel = parse(html.render(bilingual(ARTICLE))).get_element_by_id("keys")
+    keys = set(re.findall(r"[^\s/,]+", " ".join(dt.text or "" for dt in panel.iter("dt"))))
+    expected = {"j", "k", "Enter", "Space", "a", "d", "?", "Esc", *"\u2193\u2191\u2190\u2192"}
+    assert expected <= keys, expected - keys

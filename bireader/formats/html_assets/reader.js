@@ -15,19 +15,32 @@
   } catch (e) { store = null; }
   var prefs = {};
   try { prefs = JSON.parse((store && store.getItem(KEY)) || "{}") || {}; } catch (e) { prefs = {}; }
+  // The mode is remembered per page (data-doc): the layout a page was exported with stays
+  // its default until the reader picks another mode on that page. Size and theme are global.
+  var DOC = root.getAttribute("data-doc") || "";
+  var MAX_DOCS = 200;
+  if (!prefs.modes || typeof prefs.modes !== "object") { prefs.modes = {}; }
+  delete prefs.mode;  // the old global mode: it made every page open in the last mode chosen anywhere
+  function rememberMode(next) {
+    if (!DOC) { return; }
+    delete prefs.modes[DOC];
+    prefs.modes[DOC] = next;  // re-added last: the keys stay in least-recently-chosen order
+    var docs = Object.keys(prefs.modes);
+    for (var i = 0; i < docs.length - MAX_DOCS; i++) { delete prefs.modes[docs[i]]; }
+  }
   function save() {
     if (!store) { return; }
     try { store.setItem(KEY, JSON.stringify(prefs)); } catch (e) { /* quota or privacy: ignore */ }
   }
 
   // Applied before the body is parsed, so a remembered mode or theme never flashes.
-  if (MODES.indexOf(prefs.mode) >= 0) { root.setAttribute("data-mode", prefs.mode); }
+  if (DOC && MODES.indexOf(prefs.modes[DOC]) >= 0) { root.setAttribute("data-mode", prefs.modes[DOC]); }
   if (prefs.theme === "light" || prefs.theme === "dark") { root.setAttribute("data-theme", prefs.theme); }
   if (typeof prefs.size === "number" && prefs.size >= MIN_SIZE && prefs.size <= MAX_SIZE && prefs.size !== 0) {
     root.setAttribute("data-size", String(prefs.size));
   }
 
-  var sentences = [], status = null, current = 0;
+  var sentences = [], status = null, current = 0, bar = null, text = null;
   var dark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
 
   function mode() { return root.getAttribute("data-mode") || MODES[0]; }
@@ -44,9 +57,15 @@
     announced = setTimeout(function () { status.textContent = ""; }, 4000);
   }
 
+  // The bottom of the sticky bar: what is above it is hidden under it.
+  function barBottom() {
+    if (!bar) { return 0; }
+    return getComputedStyle(bar).position === "sticky" ? Math.max(0, bar.getBoundingClientRect().bottom) : 0;
+  }
+
   // The first sentence at or below the top of the viewport (binary search: document order is top-down).
   function firstVisible() {
-    var lo = 0, hi = sentences.length - 1, top = 64;
+    var lo = 0, hi = sentences.length - 1, top = barBottom() + 8;
     while (lo < hi) {
       var mid = (lo + hi) >> 1;
       if (sentences[mid].getBoundingClientRect().bottom < top) { lo = mid + 1; } else { hi = mid; }
@@ -73,10 +92,17 @@
     if (MODES.indexOf(next) < 0) { return; }
     var anchor = null, offset = 0, was = mode();
     // On start-up there is no reading position to keep, and measuring would force a full layout.
+    // A focused sentence is kept where it is; otherwise the first sentence in view, but only
+    // once the reader has scrolled into the text: at the top of the page the page stays put,
+    // so the controls just used do not move away.
     if (remember && sentences.length) {
       var active = document.activeElement;
-      anchor = active && active.classList && active.classList.contains("s") ? active : sentences[firstVisible()];
-      offset = anchor.getBoundingClientRect().top;
+      if (active && active.classList && active.classList.contains("s")) {
+        anchor = active;
+      } else if (text && text.getBoundingClientRect().top < barBottom()) {
+        anchor = sentences[firstVisible()];
+      }
+      if (anchor) { offset = anchor.getBoundingClientRect().top; }
     }
     root.setAttribute("data-mode", next);
     $all("button.mode").forEach(function (b) {
@@ -86,7 +112,7 @@
     updateAll();
     if (anchor) { window.scrollBy(0, anchor.getBoundingClientRect().top - offset); }
     if (remember) {
-      prefs.mode = next;
+      rememberMode(next);
       save();
       announce(next.replace(/-/g, " ") + " mode");
     }
@@ -205,7 +231,8 @@
   function init() {
     sentences = $all(".s");
     status = $("#status");
-    var text = $("#text");
+    bar = $(".bar");
+    text = $("#text");
     setMode(mode(), false);
     syncTheme();
     if (dark) {
@@ -222,8 +249,20 @@
     if (all) { all.addEventListener("click", showAll); }
     if (theme) { theme.addEventListener("click", toggleTheme); }
     if (keys) { keys.addEventListener("click", function () { toggleKeys(); }); }
+    // The list of keys also closes on a click (or tap) anywhere outside it.
+    document.addEventListener("click", function (e) {
+      var panel = $("#keys");
+      if (!panel || panel.hasAttribute("hidden")) { return; }
+      if (panel.contains(e.target) || (keys && keys.contains(e.target))) { return; }
+      toggleKeys(false);
+    });
     document.addEventListener("keydown", onKey);
     if (!text) { return; }
+    var lastToggle = -1, selectedAtDown = "";
+    text.addEventListener("mousedown", function () {
+      var sel = window.getSelection && window.getSelection();
+      selectedAtDown = sel ? String(sel) : "";
+    });
     text.addEventListener("click", function (e) {
       var el = e.target.closest && e.target.closest(".s, .t");
       if (!el) { return; }
@@ -233,8 +272,20 @@
         current = i;
         el.setAttribute("tabindex", "0");
       }
+      if (mode() !== "reveal") { return; }
+      // A click that ends with text selected (a drag, or a double click selecting a word)
+      // is someone selecting, not asking for the translation. The first click of a double
+      // click has already toggled it: the second one puts it back. A click on a selection
+      // made earlier is a plain click (the browser clears the selection only after it).
       var sel = window.getSelection && window.getSelection();
-      if (mode() === "reveal" && !(sel && String(sel).length)) { toggle(i); }
+      var selected = sel ? String(sel) : "";
+      if (selected.length && (e.detail > 1 || selected !== selectedAtDown)) {
+        if (e.detail > 1 && lastToggle === i) { toggle(i); }
+        lastToggle = -1;
+        return;
+      }
+      toggle(i);
+      lastToggle = e.detail === 1 ? i : -1;
     });
     text.addEventListener("mouseover", function (e) { highlight(e.target, "hl", true); });
     text.addEventListener("mouseout", function (e) { highlight(e.target, "hl", false); });
