@@ -16,7 +16,9 @@ returns what Apertium produced, minus the stream-format escapes.
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
 import os
 import re
 import shutil
@@ -28,7 +30,7 @@ from typing import Any
 
 from bireader.errors import EngineUnavailable, TranslationFailed
 from bireader.model import Provenance
-from bireader.translation.base import Engine, EngineStatus
+from bireader.translation.base import Engine, EngineStatus, option_error, unknown_options
 
 log = logging.getLogger("bireader")
 
@@ -46,9 +48,11 @@ _START = "bireader-s"
 _END = "bireader-e"
 # URLs and e-mail addresses are not Spanish: they travel in superblanks, and the
 # cleaner leaves them alone.
+# An address may start only where a run of its characters starts (the lookbehind), so
+# a long run of letters is scanned once rather than once per position.
 _PROTECTED = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)\]]"  # URLs
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
 )
 # Also passed through verbatim, since Apertium translates the letter "a" in them:
 # "10 a. m." (-> "10 to. m."), initials as in "Luis A. Garrido", "S. A." companies.
@@ -296,11 +300,22 @@ class ApertiumEngine:
     """The pipeline passes the whole document at once: one process per document."""
 
     def __init__(self, *, clean: bool = True, timeout: float | None = None, **options: Any):
+        if options:
+            raise unknown_options(self.name, options, ("clean", "timeout"))
+        if not isinstance(clean, bool):
+            raise option_error(self.name, f"clean must be True or False, got {clean!r}")
+        if timeout is not None and (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or not math.isfinite(timeout)
+            or timeout <= 0
+        ):
+            raise option_error(
+                self.name, f"timeout must be a number of seconds > 0, got {timeout!r}"
+            )
         status = self.status()
         if not status.ready:
             raise EngineUnavailable(f"{status.detail}; install it with: {status.fix}")
-        if options:
-            log.debug("apertium: ignoring options %s", ", ".join(sorted(options)))
         self.clean = clean
         self.timeout = timeout
         self._provenance = Provenance(
@@ -319,13 +334,10 @@ class ApertiumEngine:
             return EngineStatus(
                 cls.name, False, f"apertium is not installed (Debian package {PACKAGE})", INSTALL
             )
-        try:
-            listed = subprocess.run(
-                [program, "-l"], capture_output=True, text=True, timeout=20, check=False
-            ).stdout
-        except (OSError, subprocess.SubprocessError) as exc:
-            return EngineStatus(cls.name, False, f"apertium -l failed: {exc}", INSTALL)
-        if PAIR not in listed.split():
+        listed, error = _list_modes(program, _stamp(program))
+        if error is not None:
+            return EngineStatus(cls.name, False, f"apertium -l failed: {error}", INSTALL)
+        if PAIR not in listed:
             return EngineStatus(
                 cls.name, False, f"apertium has no {PAIR} mode (Debian package {PACKAGE})", INSTALL
             )
@@ -413,10 +425,41 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.communicate()
 
 
+def _stamp(program: str) -> tuple[int, int, int]:
+    """Changes when the program file is replaced (so cached answers about it are redone)."""
+    try:
+        info = os.stat(program)
+    except OSError:
+        return (0, 0, 0)
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+@functools.cache
+def _list_modes(program: str, stamp: tuple[int, int, int]) -> tuple[frozenset[str], str | None]:
+    """The modes ``program -l`` lists, and the error if it could not run; once per process.
+
+    ``status()`` runs for ``auto``, for every engine construction and for each fallback:
+    the answer is kept per program path and modification time.
+    """
+    try:
+        listed = subprocess.run(
+            [program, "-l"], capture_output=True, text=True, timeout=20, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        return frozenset(), str(exc)
+    return frozenset(listed.split()), None
+
+
 def _apertium_version() -> str:
+    program = shutil.which("apertium")
+    return "unknown" if program is None else _version_of(program, _stamp(program))
+
+
+@functools.cache
+def _version_of(program: str, stamp: tuple[int, int, int]) -> str:
     try:
         out = subprocess.run(
-            ["apertium", "-V"], capture_output=True, text=True, timeout=20, check=False
+            [program, "-V"], capture_output=True, text=True, timeout=20, check=False
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return "unknown"

@@ -18,14 +18,16 @@ import logging
 import math
 import os
 import re
+import struct
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from bireader.errors import EngineUnavailable, ModelNotInstalled, TranslationFailed
 from bireader.model import Provenance
-from bireader.translation.base import EngineStatus
+from bireader.translation.base import EngineStatus, option_error, unknown_options
 from bireader.translation.models import INSTALL_FIX, ArgosPackage, find_package, packages_dir
 
 log = logging.getLogger("bireader")
@@ -59,6 +61,20 @@ class ArgosOptions:
     max_batch_tokens: int = 2048
     """Source tokens per CTranslate2 batch (``batch_type="tokens"``)."""
 
+    def __post_init__(self) -> None:
+        """Reject values CTranslate2 or the batching cannot use, with ``InvalidOption``.
+
+        >>> ArgosOptions(max_input_tokens=0)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        bireader...InvalidOption: argos: invalid option: max_input_tokens must be an integer >= 1...
+        """
+        for name, minimum in _INT_MINIMUMS.items():
+            _check_int(name, getattr(self, name), minimum)
+        _check_number("length_penalty", self.length_penalty)
+        _check_number("repetition_penalty", self.repetition_penalty, positive=True)
+        _check_number("decoding_ratio", self.decoding_ratio, positive=True)
+
     def max_decoding_length(self, input_tokens: int) -> int:
         """The output cap for a segment of ``input_tokens`` tokens.
 
@@ -78,6 +94,114 @@ class ArgosOptions:
         }
 
 
+_INT_MINIMUMS = {
+    "beam_size": 1,
+    "no_repeat_ngram_size": 0,
+    "max_input_tokens": 1,
+    "decoding_extra": 0,
+    "max_batch_tokens": 1,
+}
+COMPUTE_TYPES = (
+    "auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
+    "float16", "bfloat16", "float32",
+)
+"""What CTranslate2 accepts as ``compute_type``."""
+
+
+def _check_int(name: str, value: object, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise option_error("argos", f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _check_number(name: str, value: object, *, positive: bool = False) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or (positive and value <= 0)
+    ):
+        wanted = "a number > 0" if positive else "a finite number"
+        raise option_error("argos", f"{name} must be {wanted}, got {value!r}")
+
+
+# --- checking an installed package without loading it ----------------------------------------
+
+_MODEL_BIN_VERSIONS = range(1, 7)
+"""The ``model.bin`` layouts :func:`model_bin_problem` can walk (CTranslate2 4.x writes 6)."""
+
+
+def model_bin_problem(path: Path) -> str | None:
+    """Why CTranslate2 could not load the ``model.bin`` at ``path``, or None if it looks whole.
+
+    Walks the file's variable table (names, shapes, byte counts) by seeking, without
+    reading the weights: an empty, truncated (an interrupted copy or unzip) or foreign
+    file is caught before the engine says it is ready. Unknown newer layouts pass.
+    """
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return f"{path} is empty"
+        with path.open("rb") as stream:
+            return _walk_model_bin(stream, size, path)
+    except OSError as exc:
+        return f"{path} cannot be read: {exc}"
+
+
+class _Truncated(Exception):
+    pass
+
+
+def _walk_model_bin(stream: BinaryIO, size: int, path: Path) -> str | None:
+    def number(fmt: str) -> int:
+        raw = stream.read(struct.calcsize(fmt))
+        if len(raw) < struct.calcsize(fmt):
+            raise _Truncated
+        value: int = struct.unpack(fmt, raw)[0]
+        return value
+
+    def skip(count: int) -> None:
+        if stream.seek(count, os.SEEK_CUR) > size:
+            raise _Truncated
+
+    try:
+        version = number("<I")
+        if version not in _MODEL_BIN_VERSIONS:
+            # A newer CTranslate2 layout (or not a model at all): let CTranslate2 judge.
+            return None if version < 1000 else f"{path} is not a CTranslate2 model"
+        if version >= 2:
+            skip(number("<H"))  # the spec name
+            number("<I")  # the spec revision
+        for _ in range(number("<I")):
+            skip(number("<H"))  # the variable name
+            skip(4 * number("<B"))  # rank, then one uint32 per dimension
+            number("<B")  # dtype (item size before version 4)
+            skip(number("<I"))  # the data
+        if version >= 3:
+            for _ in range(number("<I")):
+                skip(number("<H"))  # alias
+                skip(number("<H"))  # the variable it names
+    except _Truncated:
+        return f"{path} is incomplete ({size} bytes; an interrupted copy or download?)"
+    return None
+
+
+def package_problem(package: ArgosPackage) -> str | None:
+    """Why ``package`` cannot be run by this engine, or None if it can (no model is loaded)."""
+    tokenizer = package.tokenizer_path
+    if tokenizer is None or tokenizer.name != "sentencepiece.model":
+        found = f"a {tokenizer.name}" if tokenizer is not None else "no tokenizer"
+        return (
+            f"Argos package {package.code} at {package.path} has {found}, not sentencepiece.model;"
+            " bireader runs SentencePiece packages only (all current es->en packages are)"
+        )
+    if tokenizer.stat().st_size == 0:
+        return f"Argos package {package.code}: {tokenizer} is empty"
+    problem = model_bin_problem(package.model_dir / "model.bin")
+    if problem is not None:
+        return f"Argos package {package.code}: {problem}"
+    return None
+
+
 _LOCK = threading.Lock()
 _LOADED: dict[tuple[str, int, str, int, int], tuple[Any, Any]] = {}
 
@@ -88,12 +212,10 @@ def _default_threads() -> int:
 
 def _load(package: ArgosPackage, compute_type: str, threads: int) -> tuple[Any, Any]:
     """The package's (Translator, SentencePieceProcessor), loaded once per process."""
-    tokenizer_path = package.tokenizer_path
-    if tokenizer_path is None or tokenizer_path.name != "sentencepiece.model":
-        raise ModelNotInstalled(
-            f"Argos package {package.code} at {package.path} has no sentencepiece.model; "
-            "bireader runs SentencePiece packages only (all current es->en packages are)"
-        )
+    problem = package_problem(package)
+    if problem is not None:
+        raise ModelNotInstalled(f"{problem}; reinstall it: {INSTALL_FIX}")
+    tokenizer_path = package.path / "sentencepiece.model"
     model_bin = package.model_dir / "model.bin"
     try:
         stamp = model_bin.stat().st_mtime_ns
@@ -230,9 +352,17 @@ class ArgosEngine:
         **options: Any,
     ) -> None:
         fields = {f.name for f in dataclasses.fields(ArgosOptions)}
-        unknown = sorted(set(options) - fields)
+        unknown = set(options) - fields
         if unknown:
-            raise TypeError(f"ArgosEngine got unknown options: {', '.join(unknown)}")
+            known = fields | {"from_code", "to_code", "compute_type", "threads"}
+            raise unknown_options(self.name, unknown, known)
+        if compute_type not in COMPUTE_TYPES:
+            choices = ", ".join(COMPUTE_TYPES)
+            raise option_error(
+                self.name, f"compute_type must be one of {choices}, got {compute_type!r}"
+            )
+        if threads is not None:
+            _check_int("threads", threads, 1)
         self.options = ArgosOptions(**options)
         package = find_package(from_code, to_code)
         if package is None:
@@ -267,6 +397,9 @@ class ArgosEngine:
                 "(offline: bireader models install --file X.argosmodel)",
                 fix,
             )
+        problem = package_problem(package)
+        if problem is not None:
+            return EngineStatus(cls.name, False, problem, INSTALL_FIX)
         return EngineStatus(
             cls.name, True, f"{package.code} {package.package_version} in {package.path}"
         )

@@ -7,12 +7,15 @@ An engine module is imported only when that engine is asked for, so
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from bireader.errors import EngineError, EngineUnavailable
 from bireader.model import Provenance
+
+log = logging.getLogger("bireader")
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with counts of sentences."""
@@ -44,6 +47,29 @@ class Engine(Protocol):
 #                              document at once, for engines that start a process per call.
 
 DEFAULT_SENTENCES_PER_CALL = 64
+
+
+class InvalidOption(EngineError):
+    """An engine option that is unknown or out of range: a usage mistake, not a missing engine.
+
+    ``engine="auto"`` raises it at once instead of trying the next engine.
+    """
+
+
+def option_error(engine: str, message: str) -> InvalidOption:
+    """The one-line error for a bad option of ``engine``.
+
+    >>> str(option_error("argos", "beam_size must be an integer >= 1, got 0"))
+    'argos: invalid option: beam_size must be an integer >= 1, got 0'
+    """
+    return InvalidOption(f"{engine}: invalid option: {message}")
+
+
+def unknown_options(engine: str, options: Iterable[str], known: Iterable[str]) -> InvalidOption:
+    """The error for options ``engine`` does not have, naming the ones it has."""
+    names = ", ".join(sorted(options))
+    accepted = ", ".join(sorted(known))
+    return option_error(engine, f"unknown {names} (accepted: {accepted})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,16 +129,31 @@ def engine_status(name: str) -> EngineStatus:
 
 
 def get_engine(name: str = "auto", **options: Any) -> Engine:
-    """Build the engine ``name`` (or the first ready one for ``"auto"``)."""
+    """Build the engine ``name``, or for ``"auto"`` the first of ``AUTO_ORDER`` that builds.
+
+    ``auto`` moves on when an engine is not ready or its construction fails (say, a
+    model that does not load) and raises ``EngineUnavailable`` naming every engine's
+    reason and fix only when none can be built. A bad option (``InvalidOption``) is
+    raised at once.
+    """
     if name != "auto":
         engine: Engine = engine_class(name)(**options)
         return engine
-    statuses = [engine_status(candidate) for candidate in AUTO_ORDER]
-    for status in statuses:
-        if status.ready:
-            return get_engine(status.name, **options)
-    fixes = "; or ".join(f"{s.fix}" for s in statuses if s.fix)
-    raise EngineUnavailable(f"no translation engine is ready: {fixes}")
+    reasons: list[str] = []
+    for candidate in AUTO_ORDER:
+        status = engine_status(candidate)
+        if not status.ready:
+            fix = f" (fix: {status.fix})" if status.fix else ""
+            reasons.append(f"{candidate}: {status.detail}{fix}")
+            continue
+        try:
+            return get_engine(candidate, **options)
+        except InvalidOption:
+            raise
+        except EngineError as exc:
+            log.warning("engine %s cannot be used (%s); trying the next", candidate, exc)
+            reasons.append(f"{candidate}: {exc}")
+    raise EngineUnavailable("no translation engine can run: " + "; ".join(reasons))
 
 
 def sentences_per_call(engine: Engine) -> int | None:

@@ -11,6 +11,7 @@ import json
 import random
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bireader.errors import EngineUnavailable, TranslationFailed
+from bireader.errors import EngineError, EngineUnavailable, TranslationFailed
 from bireader.translation.apertium import ApertiumEngine, clean_english, decode, encode
 from bireader.translation.base import get_engine
 
@@ -416,3 +417,63 @@ def test_initials_companies_and_meridiem_pass_verbatim() -> None:
     assert "Luis A. Garrido" in out[0] and "J. Fernández" in out[0]
     assert "S. A." in out[1]
     assert "10 a.m." in out[2]
+
+
+# --- options, status caching, long input -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"beam_size": 4}, "beam_size"),
+        ({"clean": "no"}, "clean"),
+        ({"timeout": 0}, "timeout"),
+        ({"timeout": -3}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": True}, "timeout"),
+    ],
+)
+def test_bad_options_raise_one_line_engine_errors(
+    fake_path: Path, options: dict[str, Any], named: str
+) -> None:
+    """Like Argos: an unknown or out-of-range option is an EngineError, never ignored."""
+    _fake_apertium(fake_path, "exec cat")
+    with pytest.raises(EngineError) as caught:
+        get_engine("apertium", **options)
+    message = str(caught.value)
+    assert message.startswith("apertium: invalid option: ") and named in message
+    assert "\n" not in message
+
+
+def test_the_mode_list_is_asked_once_per_program(fake_path: Path) -> None:
+    log = fake_path / "calls"
+    script = _fake_apertium(fake_path, "exec cat")
+    text = script.read_text("utf-8").replace("-l)", f'-l) echo l >> "{log}";', 1)
+    script.write_text(text, "utf-8")
+    for _ in range(3):
+        assert ApertiumEngine.status().ready
+    ApertiumEngine()
+    ApertiumEngine(clean=False)
+    assert log.read_text("utf-8").split() == ["l"]
+    # A replaced program is asked again.
+    _fake_apertium(fake_path, "exec cat", modes="eng-spa")
+    assert not ApertiumEngine.status().ready
+
+
+def test_a_long_run_of_letters_is_framed_in_linear_time() -> None:
+    """The e-mail pattern used to be tried from every position of a letter run."""
+    if not hasattr(signal, "SIGALRM"):
+        pytest.skip("needs SIGALRM to bound a run that would hang")
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("encode/clean_english took over 60 s: superlinear scan")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    try:
+        word = "ab" * 100_000 + " ana@example.es"
+        assert encode(0, word).endswith("[ana@example.es].[][bireader-e0]")
+        assert clean_english(word) == word
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

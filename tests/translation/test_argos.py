@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bireader.errors import ModelNotInstalled
-from bireader.translation.argos import ArgosEngine, ArgosOptions, batch_plan, split_tokens
+from bireader.errors import EngineError, ModelNotInstalled
+from bireader.translation.argos import (
+    ArgosEngine,
+    ArgosOptions,
+    batch_plan,
+    model_bin_problem,
+    split_tokens,
+)
 from bireader.translation.base import get_engine
 
 SENTENCES = [
@@ -210,6 +218,94 @@ def test_status_and_error_without_package() -> None:
 
 
 @pytest.mark.usefixtures("argos_packages_dir")
-def test_unknown_option_is_rejected() -> None:
-    with pytest.raises(TypeError, match="bogus"):
-        ArgosEngine(bogus=1)
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"bogus": 1}, "bogus"),
+        ({"max_input_tokens": 0}, "max_input_tokens"),
+        ({"max_input_tokens": 2.5}, "max_input_tokens"),
+        ({"decoding_ratio": -5}, "decoding_ratio"),
+        ({"decoding_ratio": float("nan")}, "decoding_ratio"),
+        ({"decoding_extra": -1}, "decoding_extra"),
+        ({"beam_size": 0}, "beam_size"),
+        ({"beam_size": True}, "beam_size"),
+        ({"repetition_penalty": 0}, "repetition_penalty"),
+        ({"length_penalty": float("inf")}, "length_penalty"),
+        ({"no_repeat_ngram_size": -1}, "no_repeat_ngram_size"),
+        ({"max_batch_tokens": 0}, "max_batch_tokens"),
+        ({"compute_type": "int3"}, "compute_type"),
+        ({"threads": 0}, "threads"),
+    ],
+)
+def test_bad_options_raise_one_line_engine_errors(options: dict[str, Any], named: str) -> None:
+    """Unknown or out-of-range options are a clear EngineError up front, never a
+    ValueError/TypeError from range() or CTranslate2 halfway through a document."""
+    with pytest.raises(EngineError) as caught:
+        get_engine("argos", **options).translate_batch(SENTENCES)
+    message = str(caught.value)
+    assert message.startswith("argos: invalid option: ") and named in message
+    assert "\n" not in message
+
+
+@pytest.mark.usefixtures("argos_packages_dir")
+def test_good_options_are_accepted() -> None:
+    engine = ArgosEngine(
+        max_input_tokens=1, decoding_ratio=0.5, decoding_extra=0, beam_size=1,
+        length_penalty=-1, compute_type="float32", threads=1,
+    )
+    assert len(engine.translate_batch(SENTENCES[:2])) == 2
+
+
+def _broken_copy(installed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the installed package, for a test to damage."""
+    directory = tmp_path / "packages"
+    shutil.copytree(installed, directory)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(directory))
+    (package,) = (p for p in directory.iterdir() if p.is_dir())
+    return package
+
+
+def _bpe(package: Path) -> str:
+    (package / "sentencepiece.model").rename(package / "bpe.model")
+    return "bpe.model"
+
+
+def _empty(package: Path) -> str:
+    (package / "model" / "model.bin").write_bytes(b"")
+    return "empty"
+
+
+def _truncated(package: Path) -> str:
+    model = package / "model" / "model.bin"
+    data = model.read_bytes()
+    model.write_bytes(data[: len(data) // 2])
+    return "incomplete"
+
+
+def _header_only(package: Path) -> str:
+    model = package / "model" / "model.bin"
+    model.write_bytes(model.read_bytes()[:40])
+    return "incomplete"
+
+
+@pytest.mark.parametrize("damage", [_bpe, _empty, _truncated, _header_only])
+def test_status_is_not_ready_for_a_package_that_cannot_load(
+    argos_packages_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: Callable[[Path], str],
+) -> None:
+    reason = damage(_broken_copy(argos_packages_dir, tmp_path, monkeypatch))
+    status = ArgosEngine.status()
+    assert not status.ready
+    assert reason in status.detail
+    assert status.fix == "bireader models install es en"
+    with pytest.raises(ModelNotInstalled, match=reason):
+        ArgosEngine()
+
+
+def test_model_bin_check_accepts_the_whole_file(argos_packages_dir: Path) -> None:
+    (package,) = (p for p in argos_packages_dir.iterdir() if p.is_dir())
+    model = package / "model" / "model.bin"
+    assert model_bin_problem(model) is None
+    assert ArgosEngine.status().ready
