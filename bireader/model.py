@@ -15,12 +15,25 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 from bireader._version import __version__
 
 BlockKind = Literal["heading", "paragraph", "caption", "list_item", "quote"]
 BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
+
+
+def block_kind(value: object, default: BlockKind | None = "paragraph") -> BlockKind:
+    """``value`` when it names a block kind, else ``default`` (``ValueError`` if None).
+
+    >>> block_kind("quote"), block_kind("byline"), block_kind(None)
+    ('quote', 'paragraph', 'paragraph')
+    """
+    if isinstance(value, str) and value in BLOCK_KINDS:
+        return cast(BlockKind, value)
+    if default is None:
+        raise ValueError(f"unknown block kind {value!r} (known: {', '.join(BLOCK_KINDS)})")
+    return default
 
 
 def _frozen_mapping(value: Mapping[str, str]) -> Mapping[str, str]:

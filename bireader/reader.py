@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from bireader.errors import InputError
-from bireader.model import Block, BlockKind, Document
+from bireader.model import Block, Document, block_kind
 from bireader.segment import segment_document
+from bireader.text import XML_FORBIDDEN
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -129,7 +130,7 @@ def parse_text(text: str, *, lang: str = "es", name: str | None = None) -> Docum
         if kind == "byline":
             metadata.setdefault("byline", text[start:end])
             kind = "paragraph"
-        blocks.append(Block(_kind(kind), start, end))
+        blocks.append(Block(block_kind(kind), start, end))
     body = "".join(chars)
     # Only a heading that opens the text is its title; later ones are subheadings.
     title = (
@@ -472,7 +473,8 @@ def _decode(data: bytes, name: str, *, declared: str | None = None) -> str:
     return text
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# What XML forbids, and DEL and the C1 controls (CR is already a line end here).
+_CONTROL = re.compile(f"{XML_FORBIDDEN.pattern}|[\x7f-\x9f]")
 
 
 def _normalize(text: str) -> str:
@@ -725,18 +727,6 @@ def _classify_short_line(line: str, ordinal: int) -> str:
     return "heading"
 
 
-def _kind(name: str) -> BlockKind:
-    if name == "heading":
-        return "heading"
-    if name == "caption":
-        return "caption"
-    if name == "list_item":
-        return "list_item"
-    if name == "quote":
-        return "quote"
-    return "paragraph"
-
-
 # --------------------------------------------------------------------------- assembling
 
 
@@ -756,7 +746,7 @@ def _assemble(
             parts.append("\n\n")
             pos += 2
         parts.append(piece)
-        blocks.append(Block(_kind(kind), pos, pos + len(piece)))
+        blocks.append(Block(block_kind(kind), pos, pos + len(piece)))
         pos += len(piece)
     text = "".join(parts)
     title = next((text[b.start : b.end] for b in blocks if b.kind == "heading"), None)

@@ -32,6 +32,7 @@ from lxml import html as lxml_html
 
 from bireader.errors import ExportError
 from bireader.model import BilingualDocument, Block, Pair
+from bireader.text import xml_safe
 
 FORMAT = "html"
 LAYOUTS: tuple[str, ...] = ("side-by-side", "interlinear", "reveal")
@@ -43,10 +44,6 @@ _log = logging.getLogger("bireader")
 
 Element = etree._Element
 
-# Characters no HTML/XML document may hold (C0 controls but tab and newlines, lone
-# surrogates, the two non-characters): shown as U+FFFD, so the reader sees something was there.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
 
 def _clean(text: str) -> str:
     r"""``text`` made safe to hold in the page.
@@ -54,7 +51,9 @@ def _clean(text: str) -> str:
     >>> _clean("a\x00b\ud800c") == "a\ufffdb\ufffdc"
     True
     """
-    return _FORBIDDEN.sub("\ufffd", text)
+    # Characters no HTML/XML document may hold (C0 controls but tab and newlines, lone
+    # surrogates, the two non-characters): U+FFFD, so the reader sees something was there.
+    return xml_safe(text, "\ufffd")
 
 
 def write(

@@ -32,14 +32,15 @@ from bireader.model import (
     Pair,
     Provenance,
     Sentence,
+    block_kind,
 )
+from bireader.text import LONE_SURROGATE
 
 FORMAT = "json"
 SCHEMA_VERSION = 1
 """Bumped on any change a reader of older files would trip over."""
 
 _log = logging.getLogger("bireader")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def dumps(bi: BilingualDocument, *, indent: int | None = 2, include_text: bool =
     so the file is valid UTF-8 and reads back to the same strings.
     """
     text = json.dumps(to_dict(bi, include_text=include_text), ensure_ascii=False, indent=indent)
-    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def write(
@@ -410,10 +411,10 @@ def _text_from_sentences(raw_pairs: list[dict[str, Any]], raw_blocks: list[dict[
 
 
 def _kind(value: Any) -> BlockKind:
-    if value not in BLOCK_KINDS:
-        raise InputError(f"unknown block kind {value!r} (known: {', '.join(BLOCK_KINDS)})")
-    kind: BlockKind = value
-    return kind
+    try:
+        return block_kind(value, None)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
 
 
 def _iso(moment: datetime) -> str:

@@ -27,7 +27,6 @@ from typing import IO, Any
 from bireader._version import __version__
 from bireader.errors import ExportError, InputError
 from bireader.model import (
-    BLOCK_KINDS,
     BilingualDocument,
     Block,
     BlockKind,
@@ -35,14 +34,15 @@ from bireader.model import (
     Pair,
     Provenance,
     Sentence,
+    block_kind,
 )
+from bireader.text import xml_safe
 
 FORMAT = "tmx"
 CREATION_TOOL = "bireader"
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
 
 # What XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LANG_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -54,7 +54,7 @@ _log = logging.getLogger("bireader")
 
 def clean_xml_text(text: str) -> str:
     """``text`` without the characters XML 1.0 forbids (controls, lone surrogates, U+FFFE/F)."""
-    return _NOT_XML.sub("", text)
+    return xml_safe(text)
 
 
 def tmx_date(moment: datetime) -> str:
@@ -519,15 +519,8 @@ def _groups(units: Iterable[_Unit]) -> Iterator[tuple[BlockKind, list[_Unit]]]:
             yield kind, group
             group = []
         if not group:
-            kind = _kind(unit.prop("x-block-kind"))
+            kind = block_kind(unit.prop("x-block-kind"))
         group.append(unit)
         key = index
     if group:
         yield kind, group
-
-
-def _kind(value: str | None) -> BlockKind:
-    if value in BLOCK_KINDS:
-        kind: BlockKind = value  # type: ignore[assignment]
-        return kind
-    return "paragraph"

@@ -25,13 +25,14 @@ from typing import IO, Any
 
 from bireader.errors import ExportError
 from bireader.model import BilingualDocument
+from bireader.text import LONE_SURROGATE
 
 FORMAT = "tsv"
 
 # Everything str.splitlines() breaks on, so no tool sees a pair split over two lines.
 _LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # NUL and lone surrogates: nothing can read them back, UTF-8 cannot even encode the latter.
-_NUL = re.compile("[\x00\ud800-\udfff]")
+_NUL = re.compile(f"\x00|{LONE_SURROGATE.pattern}")
 
 
 def anki_field(text: str) -> str:
@@ -53,7 +54,8 @@ def _cells(row: list[str], *, html: bool) -> list[str]:
             row[0] = "&#35;" + row[0][1:]
         return row
     return [
-        '"' + cell.replace('"', '""') + '"' if '"' in cell or (n == 0 and cell.startswith("#"))
+        '"' + cell.replace('"', '""') + '"'
+        if '"' in cell or (n == 0 and cell.startswith("#"))
         else cell
         for n, cell in enumerate(row)
     ]
