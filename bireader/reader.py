@@ -14,6 +14,7 @@ offset (blocks and sentences) slices ``Document.text``.
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import os
 import re
@@ -411,6 +412,22 @@ _AS_UTF8 = {
 }
 
 
+# The encodings of the WHATWG Encoding Standard that Python has. A page may declare
+# only these: Python's other codecs (unicode_escape, utf-7, rot13, undefined...) are
+# transformations no browser applies, and some raise on any input.
+_WEB_ENCODINGS = (
+    "utf-8 ibm866 iso-8859-2 iso-8859-3 iso-8859-4 iso-8859-5 iso-8859-6 iso-8859-7 "
+    "iso-8859-8 iso-8859-10 iso-8859-13 iso-8859-14 iso-8859-15 iso-8859-16 koi8-r koi8-u "
+    "mac-roman mac-cyrillic cp874 cp1250 cp1251 cp1252 cp1253 cp1254 cp1255 cp1256 "
+    "cp1257 cp1258 gbk gb18030 big5 big5hkscs euc-jp iso-2022-jp shift-jis cp932 euc-kr cp949"
+)
+
+
+@functools.cache
+def _web_codecs() -> frozenset[str]:
+    return frozenset(codecs.lookup(label).name for label in _WEB_ENCODINGS.split())
+
+
 def _meta_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:4096])
     return match.group(1).decode("ascii").lower() if match else None
@@ -454,10 +471,12 @@ def _decode(data: bytes, name: str, *, declared: str | None = None) -> str:
         codec = "cp1252" if declared in _AS_CP1252 else declared
         codec = "utf-8" if declared in _AS_UTF8 else codec
         try:
+            if codecs.lookup(codec).name not in _web_codecs():
+                raise LookupError(codec)
             return data.decode(codec)
         except LookupError:
             log.warning("%s: unknown declared charset %r; detecting", name, declared)
-        except UnicodeDecodeError:
+        except UnicodeError:
             log.warning("%s: text does not match declared charset %r; detecting", name, declared)
     try:
         return data.decode("utf-8")

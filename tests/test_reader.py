@@ -587,3 +587,22 @@ def test_tmx_path_is_refused_with_the_export_hint(tmp_path: Path) -> None:
 def test_xml_html_is_still_html() -> None:
     page = '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><p>Hola.</p></html>'
     assert read(page.encode("utf-8")).text == "Hola."
+
+
+@pytest.mark.parametrize("label", ["undefined", "unicode_escape", "utf-7", "rot13", "base64"])
+def test_html_meta_naming_a_python_only_codec_is_ignored(
+    label: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not a web encoding: detected as if undeclared (``undefined`` used to crash)."""
+    page = f'<meta charset="{label}"><p>Hola \\x41 señor +AGEAYQ-.</p>'
+    with caplog.at_level(logging.WARNING, logger="bireader"):
+        doc = read(page.encode("utf-8"), format="html")
+    assert doc.text == "Hola \\x41 señor +AGEAYQ-."
+    assert f"unknown declared charset {label!r}" in caplog.text
+
+
+@pytest.mark.parametrize(("label", "codec"), [("koi8-r", "koi8-r"), ("Shift_JIS", "shift_jis")])
+def test_html_meta_web_encodings_are_honoured(label: str, codec: str) -> None:
+    text = "Привет." if codec == "koi8-r" else "こんにちは。"
+    page = f'<meta charset="{label}"><p>{text}</p>'
+    assert read(page.encode(codec), format="html").text == text
