@@ -309,3 +309,19 @@ def test_model_bin_check_accepts_the_whole_file(argos_packages_dir: Path) -> Non
     model = package / "model" / "model.bin"
     assert model_bin_problem(model) is None
     assert ArgosEngine.status().ready
+
+
+@pytest.mark.apertium
+def test_auto_passes_over_a_broken_argos_package(
+    argos_packages_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A truncated Argos model used to be "ready", fail to load, and stop auto there."""
+    from bireader.translation.apertium import ApertiumEngine
+
+    status = ApertiumEngine.status()
+    if not status.ready:
+        pytest.skip(f"apertium is not ready here: {status.detail} (fix: {status.fix})")
+    _truncated(_broken_copy(argos_packages_dir, tmp_path, monkeypatch))
+    engine = get_engine("auto")
+    assert engine.name == "apertium"
+    assert engine.translate_batch(["Hola."]) == ["Hello."]
