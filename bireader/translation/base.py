@@ -84,7 +84,8 @@ class EngineStatus:
 
 # The one place an engine is registered: name -> "module:Class".
 # Each class has a classmethod ``status() -> EngineStatus`` and an ``__init__`` that
-# raises ``EngineUnavailable``/``ModelNotInstalled`` when it cannot run.
+# raises ``EngineUnavailable``/``ModelNotInstalled`` when it cannot run and
+# ``InvalidOption`` (see ``option_error``/``unknown_options``) for a bad option.
 ENGINES: dict[str, str] = {
     "argos": "bireader.translation.argos:ArgosEngine",
     "apertium": "bireader.translation.apertium:ApertiumEngine",
