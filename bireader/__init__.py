@@ -15,6 +15,7 @@ from bireader.errors import (
     EngineUnavailable,
     ExportError,
     InputError,
+    InvalidOption,
     ModelNotInstalled,
     TranslationFailed,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "EngineUnavailable",
     "ExportError",
     "InputError",
+    "InvalidOption",
     "ModelNotInstalled",
     "Pair",
     "Provenance",

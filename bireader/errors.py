@@ -32,6 +32,13 @@ class ModelNotInstalled(EngineError):
     """The engine is installed but has no model for the language pair."""
 
 
+class InvalidOption(EngineError):
+    """An engine option that is unknown or out of range: a usage mistake, not a missing engine.
+
+    ``engine="auto"`` raises it at once instead of trying the next engine.
+    """
+
+
 class TranslationFailed(EngineError):
     """The engine ran but did not return one translation per sentence."""
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from bireader.errors import EngineError, EngineUnavailable
+from bireader.errors import EngineError, EngineUnavailable, InvalidOption
 from bireader.model import Provenance
 
 log = logging.getLogger("bireader")
@@ -47,13 +47,6 @@ class Engine(Protocol):
 #                              document at once, for engines that start a process per call.
 
 DEFAULT_SENTENCES_PER_CALL = 64
-
-
-class InvalidOption(EngineError):
-    """An engine option that is unknown or out of range: a usage mistake, not a missing engine.
-
-    ``engine="auto"`` raises it at once instead of trying the next engine.
-    """
 
 
 def option_error(engine: str, message: str) -> InvalidOption:
