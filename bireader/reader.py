@@ -69,6 +69,19 @@ _TMX_ROOT = re.compile(
 )
 
 
+def _is_bilingual_json(text: str) -> bool:
+    """Is ``text`` a JSON object with bireader's ``schema`` and ``pairs`` keys?"""
+    if not text.lstrip().startswith("{") or '"pairs"' not in text:
+        return False
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and "schema" in value and "pairs" in value
+
+
 def _tmx_refusal(name: str, path: str = "FILE.tmx") -> InputError:
     saved = "" if path != "FILE.tmx" else "save it as FILE.tmx and "
     return InputError(
@@ -106,6 +119,11 @@ def read(source: Source, *, format: str | None = None, lang: str = "es") -> Docu
         raise InputError(f"{raw.name}: input is empty")
     if _TMX_ROOT.match(text[:8192]):
         raise _tmx_refusal(raw.name)
+    if _is_bilingual_json(text):
+        raise InputError(
+            f"{raw.name}: a bilingual JSON document written by bireader, not an article; "
+            "to convert it, save it as FILE.json and run `bireader export FILE.json -o OUT.html`"
+        )
     document = FORMATS[fmt](text, lang=lang, name=raw.name)
     if not document.blocks:
         raise InputError(f"{raw.name}: no readable text found ({fmt})")

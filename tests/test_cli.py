@@ -102,3 +102,13 @@ def test_tmx_on_stdin_is_refused(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     assert result.stderr.startswith("bireader: error: <stdin>: a TMX translation memory")
+
+
+@pytest.mark.parametrize("command", ["segment", "translate"])
+def test_bilingual_json_on_stdin_is_refused(runner: CliRunner, command: str) -> None:
+    from bireader.formats.json import dumps
+
+    result = runner.invoke(main, [command, "-"], input=dumps(_bilingual()).encode("utf-8"))
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("bireader: error: <stdin>: a bilingual JSON document")

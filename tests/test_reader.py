@@ -606,3 +606,20 @@ def test_html_meta_web_encodings_are_honoured(label: str, codec: str) -> None:
     text = "Привет." if codec == "koi8-r" else "こんにちは。"
     page = f'<meta charset="{label}"><p>{text}</p>'
     assert read(page.encode(codec), format="html").text == text
+
+
+def test_bilingual_json_content_is_not_an_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bireader.formats.json import dumps
+    from bireader.model import BilingualDocument, Block, Pair, Provenance, Sentence
+
+    sentence = Sentence("Hola.", 0, 5)
+    bi = BilingualDocument(
+        Document("Hola.", (Block("paragraph", 0, 5, (sentence,)),)),
+        (Pair(sentence, "Hello.", 0, "paragraph", "apertium"),),
+        Provenance("apertium", "3.8"),
+    )
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(dumps(bi).encode("utf-8"))))
+    with pytest.raises(InputError, match=r"<stdin>: a bilingual JSON document.*bireader export"):
+        read("-")
+    # Other JSON is text like any other.
+    assert read('{"pairs": 1, "nota": "Hola."}', format="text").blocks
