@@ -30,11 +30,24 @@ FLAGS: tuple[str, ...] = (EMPTY, REPETITION, SUBWORD, TOO_LONG, UNTRANSLATED)
 RETRIED = "retried"
 FALLBACK = "fallback"
 RESCUES: tuple[str, ...] = (RETRIED, FALLBACK)
-"""Not raised by :func:`check`: the pipeline adds one when a flagged output was replaced,
-by the same engine's safer decoding (``retried``) or by another engine (``fallback``),
-next to the flags that caused it, so exports can show what happened."""
+"""Not raised by :func:`check`. When a flagged output is replaced, the pipeline records
+each flag of the first output as ``"retried:<flag>"`` (the same engine's safer
+decoding) or ``"fallback:<flag>"`` (another engine), beside the plain flags of the
+output kept, so exports can tell a repaired sentence from one that is still bad."""
 
-GUARD_VERSION = 4
+
+def unresolved(flags: tuple[str, ...]) -> tuple[str, ...]:
+    """The flags the kept output still carries, without the record of repairs.
+
+    >>> unresolved(("fallback:repetition",))
+    ()
+    >>> unresolved(("repetition", "retried:repetition"))
+    ('repetition',)
+    """
+    return tuple(flag for flag in flags if ":" not in flag)
+
+
+GUARD_VERSION = 5
 """Bumped whenever a check changes, so flags stored in the cache are recomputed."""
 
 # A run of 3+ copies of a letter sequence (2 to _MAX_UNIT letters) glued together, e.g.

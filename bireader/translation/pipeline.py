@@ -92,12 +92,15 @@ def translate(
         )
         for index, block, sentence in located
     )
-    from bireader.translation.guard import check
+    from bireader.translation.guard import unresolved
 
-    # A pair's flags also record a rescue; only outputs that still fail the guard count.
-    flagged = sum(1 for p in pairs if p.flags and check(p.source.text, p.target))
+    flagged = sum(1 for p in pairs if p.flags)
     if flagged:
-        log.warning("%d of %d sentences kept quality flags", flagged, len(pairs))
+        still = sum(1 for p in pairs if unresolved(p.flags))
+        log.warning(
+            "%d of %d sentences flagged by the quality guard: %d repaired, %d still flagged",
+            flagged, len(pairs), flagged - still, still,
+        )
     return BilingualDocument(document=document, pairs=pairs, provenance=provenance)
 
 
@@ -255,7 +258,7 @@ class _Run:
         if kept is first:
             return kept
         rescue = RETRIED if kept.engine == self.primary.name else FALLBACK
-        flags = tuple(dict.fromkeys((*first.flags, *kept.flags, rescue)))
+        flags = (*kept.flags, *(f"{rescue}:{flag}" for flag in first.flags))
         return replace(kept, flags=flags)
 
     def _iter_alternatives(self) -> Iterator[Engine]:

@@ -201,7 +201,7 @@ def test_flagged_sentence_is_repaired_by_safer_decoding(registry: types.ModuleTy
     bi = translate(doc, engine, cache=False)
     assert [p.target for p in bi.pairs] == ["EN<bien. Todo>", "EN<roto. Está>"]
     # The repaired pair says why it was retried and how.
-    assert [p.flags for p in bi.pairs] == [(), ("repetition", "retried")]
+    assert [p.flags for p in bi.pairs] == [(), ("retried:repetition",)]
     assert [p.engine for p in bi.pairs] == ["fake", "fake"]
     safer = FakeEngine.built[-1]
     assert safer.safe and safer.sentences == ["Está roto."]
@@ -213,7 +213,7 @@ def test_still_flagged_falls_back_to_another_engine(registry: types.ModuleType) 
     bi = translate(doc, "fake", cache=False)
     assert bi.pairs[1].target == "BK<Está muy roto.>"
     assert bi.pairs[1].engine == "backup"
-    assert bi.pairs[1].flags == ("repetition", "fallback")
+    assert bi.pairs[1].flags == ("fallback:repetition",)
     assert bi.pairs[0].flags == ()
     assert bi.pairs[0].engine == "fake"
     assert bi.provenance.engine == "fake"
@@ -227,7 +227,7 @@ def test_no_fallback_keeps_the_flag(registry: types.ModuleType) -> None:
     bi = translate(doc, FakeEngine(), cache=False, fallback=False)
     assert bi.pairs[0].target == BROKEN
     # The safer retry did not help (a tie keeps the later attempt): flag and retry kept.
-    assert bi.pairs[0].flags == ("repetition", "retried")
+    assert bi.pairs[0].flags == ("repetition", "retried:repetition")
     assert bi.pairs[0].engine == "fake"
     assert BackupEngine.built == []
 
@@ -236,7 +236,7 @@ def test_fallback_skips_engines_that_are_not_ready(registry: types.ModuleType) -
     BackupEngine.ready = False
     doc = make_document(["Está muy roto."])
     bi = translate(doc, FakeEngine(), cache=False)
-    assert bi.pairs[0].flags == ("repetition", "retried")
+    assert bi.pairs[0].flags == ("repetition", "retried:repetition")
     assert BackupEngine.built == []
 
 
@@ -251,9 +251,9 @@ def test_when_nothing_helps_the_flag_and_engine_are_kept(
     doc = make_document(["Está muy roto."])
     with caplog.at_level(logging.WARNING, logger="bireader"):
         bi = translate(doc, FakeEngine(), cache=False)
-    assert bi.pairs[0].flags == ("repetition", "fallback")
+    assert bi.pairs[0].flags == ("repetition", "fallback:repetition")
     assert bi.pairs[0].target == BROKEN
-    assert "kept quality flags" in caplog.text
+    assert "0 repaired, 1 still flagged" in caplog.text
 
 
 def test_fewest_flags_win(registry: types.ModuleType) -> None:
@@ -270,7 +270,7 @@ def test_fewest_flags_win(registry: types.ModuleType) -> None:
     registry.BackupEngine = EmptyBackup  # type: ignore[attr-defined]
     bi = translate(make_document(["Está muy roto."]), WorseSafer(), cache=False)
     # primary: 1 flag, safer: 2 flags (worse, dropped), backup: 1 flag (tie: later wins)
-    assert bi.pairs[0].flags == ("repetition", "empty", "fallback")
+    assert bi.pairs[0].flags == ("empty", "fallback:repetition")
     assert bi.pairs[0].engine == "backup"
 
 
@@ -299,7 +299,7 @@ def test_retry_outputs_are_cached_per_engine(registry: types.ModuleType, tmp_pat
     bi = translate(doc, "fake", cache=tmp_path, fallback=False)
     primary, safer = FakeEngine.built[before:]
     assert primary.sentences == ["Está muy roto."] and safer.calls == []
-    assert (bi.pairs[0].engine, bi.pairs[0].flags) == ("fake", ("repetition", "retried"))
+    assert (bi.pairs[0].engine, bi.pairs[0].flags) == ("fake", ("repetition", "retried:repetition"))
 
 
 def test_cache_is_keyed_by_provenance(registry: types.ModuleType, tmp_path: Path) -> None:
