@@ -802,10 +802,15 @@ _MD_ITEM = re.compile(r"( {0,3})(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
 _MD_TABLE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*$")
 _MD_QUOTE = re.compile(r" {0,3}>[ \t]?")
 _MD_IMAGE_LINE = re.compile(r"!\[([^\]]*)\]\([^)]*\)$")
+_MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# A named or numeric character reference; CommonMark needs the semicolon.
+_MD_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _MD_EMPHASIS_LINE = re.compile(r"(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1$")
 
 
 def _markdown_blocks(text: str) -> Iterator[tuple[str, str]]:
+    # An HTML comment is no text; its line breaks stay, so the lines around keep their blocks.
+    text = _MD_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
     lines = text.split("\n")
     paragraph: list[str] = []
     kind = "paragraph"
@@ -914,8 +919,11 @@ def _strip_inline(text: str) -> str:
     >>> _strip_inline("Un **gran** día en `Miami` ([ver](http://x.es/a_b)) con _snake_case_")
     'Un gran día en Miami (ver) con snake_case'
     """
+    import html
+
     for pattern, replacement in _INLINE_STEPS:
         text = pattern.sub(replacement, text)
+    text = _MD_ENTITY.sub(lambda m: html.unescape(m.group()), text)
     return text.strip()
 
 

@@ -623,3 +623,29 @@ def test_bilingual_json_content_is_not_an_article(monkeypatch: pytest.MonkeyPatc
         read("-")
     # Other JSON is text like any other.
     assert read('{"pairs": 1, "nota": "Hola."}', format="text").blocks
+
+
+def test_markdown_html_comments_are_not_text() -> None:
+    doc = read(
+        "# T\n\n<!-- toc -->\n\nUno <!-- nota --> dos.\n\n<!--\nvarias\n\nlíneas\n-->\n\nTres.",
+        format="markdown",
+    )
+    assert kinds_and_texts(doc) == [
+        ["heading", "T"],
+        ["paragraph", "Uno dos."],
+        ["paragraph", "Tres."],
+    ]
+
+
+def test_markdown_character_references_are_decoded() -> None:
+    doc = read(
+        "# Pérez &amp; Cía\n\n&nbsp;\n\n"
+        "Hola &amp; adiós &copy; 2024, AT&T, I+D&nota, &#233;l &#x41;&#1;.",
+        format="markdown",
+    )
+    assert doc.title == "Pérez & Cía"
+    # "&nbsp;" alone is blank; a reference needs its ";" (CommonMark), bad code points vanish.
+    assert kinds_and_texts(doc) == [
+        ["heading", "Pérez & Cía"],
+        ["paragraph", "Hola & adiós © 2024, AT&T, I+D&nota, él A."],
+    ]
