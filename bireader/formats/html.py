@@ -408,13 +408,37 @@ def _fill(
             text=pair.target,
         )
         if pair.flags:
-            flags = ", ".join(pair.flags)
-            note = f"Flagged by the quality guard ({flags}); translated by {pair.engine}"
+            note = _flag_note(pair.flags, pair.engine)
             last_t.set("class", "t flagged")
             last_t.set("title", _clean(note))
             last_t.set("data-flags", _clean(" ".join(pair.flags)))
             _sub(last_t, "span", {"class": "sr-only"}, text=f" ({note})")
     return number
+
+
+def _flag_note(flags: tuple[str, ...], engine: str) -> str:
+    """The tooltip of a flagged pair: what the guard found and what was done about it.
+
+    Repairs are recorded as ``"retried:<flag>"``/``"fallback:<flag>"`` (see
+    ``bireader.translation.guard``); plain flags are what the kept output still shows.
+
+    >>> _flag_note(("fallback:repetition",), "apertium")
+    'Repaired: the first translation was flagged (repetition); this one is by apertium'
+    >>> _flag_note(("repetition", "retried:repetition"), "argos")
+    'Flagged by the quality guard (repetition), even after a retry; translated by argos'
+    """
+    still = [flag for flag in flags if ":" not in flag]
+    repairs = [flag.split(":", 1) for flag in flags if ":" in flag]
+    if not still:
+        causes = ", ".join(dict.fromkeys(cause for _, cause in repairs))
+        return f"Repaired: the first translation was flagged ({causes}); this one is by {engine}"
+    how = {"retried": "a retry", "fallback": "another engine"}
+    after = (
+        ", even after " + " and ".join(dict.fromkeys(how.get(kind, kind) for kind, _ in repairs))
+        if repairs
+        else ""
+    )
+    return f"Flagged by the quality guard ({', '.join(still)}){after}; translated by {engine}"
 
 
 def _footer(body: Element, bi: BilingualDocument) -> None:
@@ -431,7 +455,11 @@ def _footer(body: Element, bi: BilingualDocument) -> None:
     if bi.document.source and not bi.document.source.startswith("<"):
         rows.append(("Source", PurePath(bi.document.source).name))
     flagged = sum(1 for pair in bi.pairs if pair.flags)
-    rows.append(("Sentences", f"{len(bi.pairs)}" + (f", {flagged} flagged" if flagged else "")))
+    repaired = sum(1 for pair in bi.pairs if pair.flags and all(":" in f for f in pair.flags))
+    summary = f"{len(bi.pairs)}"
+    if flagged:
+        summary += f", {flagged} flagged" + (f" ({repaired} repaired)" if repaired else "")
+    rows.append(("Sentences", summary))
     engines = sorted({pair.engine for pair in bi.pairs} - {prov.engine})
     if engines:
         rows.append(("Fallback", ", ".join(engines)))

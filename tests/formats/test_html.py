@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import re
 import shutil
@@ -370,3 +371,19 @@ def test_keys_panel_lists_every_key() -> None:
     keys = set(re.findall(r"[^\s/,]+", " ".join(dt.text or "" for dt in panel.iter("dt"))))
     expected = {"j", "k", "Enter", "Space", "a", "d", "?", "Esc", *"\u2193\u2191\u2190\u2192"}
     assert expected <= keys, expected - keys
+
+
+def test_repaired_and_still_flagged_pairs_read_differently() -> None:
+    bi = bilingual(ARTICLE)
+    first, second, *rest = bi.pairs
+    pairs = (
+        dataclasses.replace(first, flags=("fallback:repetition",), engine="apertium"),
+        dataclasses.replace(second, flags=("repetition", "retried:repetition")),
+        *rest,
+    )
+    root = parse(html.render(dataclasses.replace(bi, pairs=pairs)))
+    notes = [t.get("title") for t in root.find_class("flagged")]
+    assert notes[0].startswith("Repaired") and "apertium" in notes[0]
+    assert notes[1].startswith("Flagged") and "even after a retry" in notes[1]
+    footer = root.find(".//footer").text_content()
+    assert "2 flagged (1 repaired)" in footer
