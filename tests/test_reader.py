@@ -649,3 +649,25 @@ def test_markdown_character_references_are_decoded() -> None:
         ["heading", "Pérez & Cía"],
         ["paragraph", "Hola & adiós © 2024, AT&T, I+D&nota, él A."],
     ]
+
+
+@pytest.mark.parametrize(
+    "unit", ["**a ", "__a ", "*a ", "~~a ", "[", "[a](b(", "![a](", "<", "<a@b ", "<!-- x "]
+)
+def test_long_unmatched_markdown_markup_stays_text(unit: str) -> None:
+    """Unclosed markup over a long paragraph is kept as it is (and read in linear time:
+    these 40 KB paragraphs took from seconds to minutes with unbounded patterns)."""
+    text = (unit * (40_000 // len(unit))).strip()
+    doc = read(f"# T\n\n{text}", format="markdown")
+    body = doc.text[doc.blocks[-1].start : doc.blocks[-1].end]
+    assert body.replace(" ", "") == text.replace(" ", "")
+
+
+def test_doctype_with_a_subset_is_stripped_only_at_the_start() -> None:
+    doc = read(
+        '<!DOCTYPE html [<!ENTITY a "b">]><p>Hola.</p><p>Texto <!DOCTYPE x [ y ]> fin.</p>',
+        format="html",
+    )
+    assert doc.text == "Hola.\n\nTexto fin."
+    many = "<!DOCTYPE x [" * 5000  # never closed: not a subset, and not a slow scan
+    assert read(f"<p>Hola.</p>{many}<p>Fin.</p>", format="html").text.startswith("Hola.")
