@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import io
 import os
 import secrets
 import stat
@@ -143,6 +144,11 @@ def export(
     atomically: on any error the target is left as it was.
     """
     if not isinstance(path, str | os.PathLike):
+        if isinstance(path, io.TextIOBase) or not callable(getattr(path, "write", None)):
+            raise ExportError(
+                f"export() needs a path or a binary stream (e.g. open(name, 'wb') or "
+                f"sys.stdout.buffer), not {type(path).__name__}"
+            )
         if format is None:
             raise ExportError("format= is required when exporting to a stream")
         exporter_for("stream", format).write(bi, path, **options)
