@@ -83,17 +83,20 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     """Open a temporary file beside ``path``; rename it over ``path`` only on success.
 
     A failure leaves no partial file behind, and an existing file untouched. A
-    symlink is followed: the file it points to is replaced and the link stays. The
-    file keeps an existing file's permission bits; a new one gets ``0o666 & ~umask``.
-    A target that exists but is not a regular file (``/dev/null``, a FIFO) is written
-    in place, since renaming over it would replace the device.
+    symlink at ``path`` is replaced by the new file, never followed: a link planted
+    there cannot redirect the write elsewhere. A regular file keeps its permission
+    bits; a new one gets ``0o666 & ~umask``. A target that exists but is not a regular
+    file (a FIFO, a device) is written in place, since renaming over it would replace it.
     """
-    target = Path(os.path.realpath(path))
+    target = Path(path)
     try:
-        info: os.stat_result | None = target.stat()
+        info: os.stat_result | None = target.lstat()
     except OSError:
         info = None
-    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+    special = info is not None and not (
+        stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode) or stat.S_ISLNK(info.st_mode)
+    )
+    if special:
         try:
             stream = target.open("wb")
         except OSError as exc:
@@ -107,7 +110,7 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        if info is not None:
+        if info is not None and stat.S_ISREG(info.st_mode):
             # The umask applied at creation; an existing file's bits are kept as they were.
             os.chmod(tmp, stat.S_IMODE(info.st_mode))
         os.replace(tmp, target)

@@ -17,34 +17,32 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_symlink_is_followed_and_kept(tmp_path: Path) -> None:
-    real_dir = tmp_path / "real"
-    real_dir.mkdir()
-    real = real_dir / "page.html"
-    real.write_bytes(b"old")
+def test_symlink_is_replaced_not_followed(tmp_path: Path) -> None:
+    """A link planted at the output path cannot redirect the write to another file."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    victim = elsewhere / "bashrc"
+    victim.write_bytes(b"secret rc")
     link = tmp_path / "page.html"
-    link.symlink_to(real)
+    link.symlink_to(victim)
     with atomic_writer(link) as stream:
         stream.write(b"new")
-    assert link.is_symlink()
-    assert os.readlink(link) == str(real)
-    assert real.read_bytes() == b"new"
-    # The temporary file was made beside the real target, and is gone.
-    assert sorted(p.name for p in real_dir.iterdir()) == ["page.html"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html", "real"]
+    assert not link.is_symlink() and link.read_bytes() == b"new"
+    assert victim.read_bytes() == b"secret rc"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["bashrc"]
 
 
-def test_relative_and_dangling_symlinks(tmp_path: Path) -> None:
+def test_dangling_symlink_creates_nothing_where_it_points(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     link = tmp_path / "a.tsv"
-    link.symlink_to(Path("out") / "a.tsv")  # relative, and nothing there yet
+    link.symlink_to(Path("out") / "a.tsv")
     with atomic_writer(link) as stream:
         stream.write(b"x\ty\n")
-    assert link.is_symlink()
-    assert (tmp_path / "out" / "a.tsv").read_bytes() == b"x\ty\n"
+    assert not link.is_symlink() and link.read_bytes() == b"x\ty\n"
+    assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_failure_leaves_the_symlink_target_untouched(tmp_path: Path) -> None:
+def test_failure_leaves_the_symlink_and_its_target_untouched(tmp_path: Path) -> None:
     real = tmp_path / "real.json"
     real.write_bytes(b"{}")
     link = tmp_path / "link.json"
@@ -65,17 +63,6 @@ def test_existing_file_keeps_its_permission_bits(tmp_path: Path, bits: int) -> N
         stream.write(b"new")
     assert path.read_bytes() == b"new"
     assert mode(path) == bits
-
-
-def test_symlinked_file_keeps_the_targets_bits(tmp_path: Path) -> None:
-    real = tmp_path / "real.html"
-    real.write_bytes(b"old")
-    real.chmod(0o600)
-    link = tmp_path / "link.html"
-    link.symlink_to(real)
-    with atomic_writer(link) as stream:
-        stream.write(b"new")
-    assert mode(real) == 0o600
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
