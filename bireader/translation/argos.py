@@ -174,8 +174,9 @@ def _walk_model_bin(stream: BinaryIO, size: int, path: Path) -> str | None:
         for _ in range(number("<I")):
             skip(number("<H"))  # the variable name
             skip(4 * number("<B"))  # rank, then one uint32 per dimension
-            number("<B")  # dtype (item size before version 4)
-            skip(number("<I"))  # the data
+            dtype = number("<B")  # the type id; before version 4, the item size
+            count = number("<I")  # bytes; before version 4, items
+            skip(count if version >= 4 else count * dtype)  # the data
         if version >= 3:
             for _ in range(number("<I")):
                 skip(number("<H"))  # alias

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 from collections.abc import Callable
@@ -309,6 +310,38 @@ def test_model_bin_check_accepts_the_whole_file(argos_packages_dir: Path) -> Non
     model = package / "model" / "model.bin"
     assert model_bin_problem(model) is None
     assert ArgosEngine.status().ready
+
+
+def _model_bin(version: int, weights: list[bytes], item_size: int = 4) -> bytes:
+    """A CTranslate2 ``model.bin`` of ``version`` holding one float32 vector per weight."""
+    out = [struct.pack("<I", version)]
+    if version >= 2:
+        out += [struct.pack("<H", 4), b"spec", struct.pack("<I", 1)]
+    out.append(struct.pack("<I", len(weights)))
+    for number, data in enumerate(weights):
+        name = f"w{number}".encode()
+        out += [struct.pack("<H", len(name)), name, struct.pack("<B", 1)]
+        out.append(struct.pack("<I", len(data) // item_size))  # the one dimension
+        if version >= 4:
+            out += [struct.pack("<B", 0), struct.pack("<I", len(data))]  # type id, bytes
+        else:
+            out += [struct.pack("<B", item_size), struct.pack("<I", len(data) // item_size)]
+        out.append(data)
+    if version >= 3:
+        out.append(struct.pack("<I", 0))  # no aliases
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6])
+def test_model_bin_check_reads_every_layout_version(tmp_path: Path, version: int) -> None:
+    """Before version 4 a variable's size is a count of items, from version 4 of bytes."""
+    weights = [struct.pack("<16f", *range(16)), struct.pack("<8f", *range(8))]
+    whole = tmp_path / "model.bin"
+    whole.write_bytes(_model_bin(version, weights))
+    assert model_bin_problem(whole) is None
+    cut = tmp_path / "cut.bin"
+    cut.write_bytes(whole.read_bytes()[:-9])
+    assert "incomplete" in (model_bin_problem(cut) or "")
 
 
 @pytest.mark.apertium
