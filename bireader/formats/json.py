@@ -265,8 +265,9 @@ def from_dict(data: Mapping[str, Any]) -> BilingualDocument:
 # tests/formats/test_json.py holds them to the schema with jsonschema.
 
 _CREATED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
-_MAX_OFFSET = 1 << 28
-"""Offsets beyond this are not an article (and would make a huge text without ``text``)."""
+_MAX_OFFSET = 64 * 1024 * 1024
+"""Offsets beyond this are not an article (``reader.MAX_INPUT_BYTES`` caps the input
+the same); without ``text`` the rebuilt text would be that long."""
 
 _STR = "a string"
 _STR_OR_NULL = "a string or null"
@@ -401,13 +402,18 @@ def _text_from_sentences(raw_pairs: list[dict[str, Any]], raw_blocks: list[dict[
     length = max([p["end"] for p in raw_pairs] + [b["end"] for b in raw_blocks] + [0])
     if length > _MAX_OFFSET:
         raise InputError(f"an offset of {length} is too large for an article")
-    chars = [" "] * length
-    for index, raw in enumerate(raw_pairs):
+    pieces: list[str] = []
+    at = 0
+    for index, raw in sorted(enumerate(raw_pairs), key=lambda item: item[1]["start"]):
         start, end, source = raw["start"], raw["end"], raw["source"]
         if end - start != len(source):
             raise InputError(f"pair {raw.get('index', index)!r}: offsets do not match its length")
-        chars[start:end] = source
-    return "".join(chars)
+        if start < at:
+            raise InputError(f"pair {raw.get('index', index)!r}: overlaps the pair before it")
+        pieces += [" " * (start - at), source]
+        at = end
+    pieces.append(" " * (length - at))
+    return "".join(pieces)
 
 
 def _kind(value: Any) -> BlockKind:

@@ -225,3 +225,19 @@ def test_lone_surrogates_and_controls_round_trip_as_valid_utf8() -> None:
     raw = buffer.getvalue().decode("utf-8")  # strict: would fail on a raw surrogate
     assert "\\ud800" in raw
     assert bjson.loads(raw) == bi
+
+
+def test_without_text_a_huge_offset_is_refused() -> None:
+    data = json.loads(bjson.dumps(make_bilingual(), include_text=False))
+    data["blocks"][-1]["end"] = 2**31
+    with pytest.raises(InputError, match="too large"):
+        bjson.from_dict(data)
+
+
+def test_without_text_overlapping_pairs_are_refused() -> None:
+    data = json.loads(bjson.dumps(make_bilingual(), include_text=False))
+    first, second = data["pairs"][:2]
+    second["start"] = first["start"]
+    second["end"] = first["start"] + len(second["source"])
+    with pytest.raises(InputError):
+        bjson.from_dict(data)
