@@ -67,6 +67,13 @@ _ABBREVIATIONS: Final[dict[str, _Kind]] = {
     ),
 }
 
+# Titles before a name that are also common words' abbreviations in running text: they
+# are titles when capitalized ("el Hosp. Univ. La Paz"); in lower case ("la univ.",
+# "su hna.") they may close a sentence, like a "mid" abbreviation.
+_NAME_TITLES: Final[frozenset[str]] = frozenset(
+    _words("hosp univ dir dtor dtora vda mtro mtra hno hna bco blvd gdor")
+)
+
 # Capitalized words that typically open a sentence and are rarely surnames: after an
 # ambiguous period (an initial, a "mid" abbreviation) they tip the decision to a split.
 _STARTERS: Final[frozenset[str]] = frozenset(
@@ -291,6 +298,8 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> _Kind:
             kind = _ABBREVIATIONS.get(".".join(parts[-size:]).lower())
             if kind == "numeric" and tok[0].islower():
                 return "plain"  # the word: "dijo que no. 300 familias", "cayó al mar. 12"
+            if kind == "title" and tok[0].islower() and tok.rstrip(".").lower() in _NAME_TITLES:
+                return "mid"  # "se graduó en la univ. El año...", but "el Hosp. Univ. La Paz"
             if kind is not None:
                 return kind
     if len(parts[-1]) == 1 and parts[-1].isupper():
