@@ -26,6 +26,7 @@ import signal
 import subprocess
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from bireader.errors import EngineUnavailable, TranslationFailed
@@ -434,20 +435,36 @@ def _stamp(program: str) -> tuple[int, int, int]:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-@functools.cache
+# Where the Debian packages put their modes: installing a pair adds a file there.
+_MODE_DIRS = (Path("/usr/share/apertium/modes"), Path("/usr/local/share/apertium/modes"))
+_MODES: dict[tuple[str, tuple[int, int, int], tuple[int, ...]], frozenset[str]] = {}
+
+
 def _list_modes(program: str, stamp: tuple[int, int, int]) -> tuple[frozenset[str], str | None]:
-    """The modes ``program -l`` lists, and the error if it could not run; once per process.
+    """The modes ``program -l`` lists, and the error if it could not run.
 
     ``status()`` runs for ``auto``, for every engine construction and for each fallback:
-    the answer is kept per program path and modification time.
+    a successful answer is kept per program (path, inode, size, time) and per state of
+    the mode directories, so installing a pair is seen at once; a failure is not kept.
     """
+    key = (program, stamp, tuple(_mtime(d) for d in _MODE_DIRS))
+    if key in _MODES:
+        return _MODES[key], None
     try:
         listed = subprocess.run(
             [program, "-l"], capture_output=True, text=True, timeout=20, check=False
         ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         return frozenset(), str(exc)
-    return frozenset(listed.split()), None
+    _MODES[key] = frozenset(listed.split())
+    return _MODES[key], None
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _apertium_version() -> str:

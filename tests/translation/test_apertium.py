@@ -460,6 +460,27 @@ def test_the_mode_list_is_asked_once_per_program(fake_path: Path) -> None:
     assert not ApertiumEngine.status().ready
 
 
+def test_a_failed_mode_list_is_asked_again(
+    fake_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A passing failure (here: a timeout) must not stick for the rest of the process."""
+    from bireader.translation import apertium
+
+    _fake_apertium(fake_path, "exec cat")
+    real_run = subprocess.run
+    failing = [True]
+
+    def run(args: Any, *rest: Any, **kwargs: Any) -> Any:
+        if failing[0] and list(args)[1:] == ["-l"]:
+            raise subprocess.TimeoutExpired(args, 20)
+        return real_run(args, *rest, **kwargs)
+
+    monkeypatch.setattr(apertium.subprocess, "run", run)
+    assert not ApertiumEngine.status().ready
+    failing[0] = False
+    assert ApertiumEngine.status().ready
+
+
 def test_a_long_run_of_letters_is_framed_in_linear_time() -> None:
     """The e-mail pattern used to be tried from every position of a letter run."""
     if not hasattr(signal, "SIGALRM"):
