@@ -150,6 +150,8 @@ def loads(text: str | bytes) -> BilingualDocument:
         data = json.loads(text)
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise InputError("not a bireader JSON document: nested too deeply") from exc
     try:
         return from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

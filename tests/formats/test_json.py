@@ -241,3 +241,8 @@ def test_without_text_overlapping_pairs_are_refused() -> None:
     second["end"] = first["start"] + len(second["source"])
     with pytest.raises(InputError):
         bjson.from_dict(data)
+
+
+def test_deeply_nested_json_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="nested too deeply"):
+        bjson.loads("[" * 100_000 + "]" * 100_000)
