@@ -43,7 +43,8 @@ _ABBREVIATIONS: Final[dict[str, _Kind]] = {
             prof profa profs excmo excma exmo exma excmos ilmo ilma ilmos hble rvdo rvda pbro
             mons pdte pdta pte atte fdo cdad fr sto sta gral cnel tte sgto cmdte almte mr mrs ms
             mt st sr.d sra.dña p.ej p.e ej v.gr vs cf cfr i.e e.g s.s s.m s.a.r avda av ctra pza
-            pl c/ apdo hosp univ dir dtor dtora vda mtro mtra hno hna bco blvd gdor
+            pl c/ apdo hosp univ dir dtor dtora vda mtro mtra hno hna bco blvd gdor ind inst
+            fund sec
         """),
         "title",
     ),
@@ -61,7 +62,7 @@ _ABBREVIATIONS: Final[dict[str, _Kind]] = {
     **dict.fromkeys(
         _words("""
             etc ee.uu eeuu jj.oo rr.hh cc.oo ff.aa cc.aa aa.pp pp.aa ss.mm vv.aa s.a s.l s.a.u
-            s.l.u s.c s.coop cía hnos inc ltd ltda corp a.m p.m a.c d.c a.j.c d.j.c u.s.a
+            s.l.u s.c s.coop cía hnos inc ltd ltda corp a.m p.m a.c d.c a.j.c d.j.c u.s.a bs.as
         """),
         "final",
     ),
@@ -71,7 +72,7 @@ _ABBREVIATIONS: Final[dict[str, _Kind]] = {
 # are titles when capitalized ("el Hosp. Univ. La Paz"); in lower case ("la univ.",
 # "su hna.") they may close a sentence, like a "mid" abbreviation.
 _NAME_TITLES: Final[frozenset[str]] = frozenset(
-    _words("hosp univ dir dtor dtora vda mtro mtra hno hna bco blvd gdor")
+    _words("hosp univ dir dtor dtora vda mtro mtra hno hna bco blvd gdor ind inst fund sec")
 )
 
 # Capitalized words that typically open a sentence and are rarely surnames: after an
