@@ -98,10 +98,8 @@ def write(
 
     if options:
         raise ExportError(f"the tmx exporter has no option {', '.join(sorted(options))!r}")
-    src = _lang_code(source_lang or bi.document.lang)
-    tgt = _lang_code(target_lang or bi.target_lang)
-    if src.lower() == tgt.lower():
-        raise ExportError(f"source and target language codes are the same: {src!r}")
+    src = _lang_code(source_lang or bi.document.lang, bi.document.lang)
+    tgt = _lang_code(target_lang or bi.target_lang, bi.target_lang)
     date = tmx_date(bi.created)
     newline = "\n" if pretty else ""
     try:
@@ -121,10 +119,19 @@ def write(
         raise ExportError(f"cannot write TMX: {exc}") from exc
 
 
-def _lang_code(code: str) -> str:
-    if not _LANG_CODE.match(code):
+def _lang_code(code: str, lang: str) -> str:
+    """``code`` as an ``xml:lang``, refused unless it names ``lang`` (a region may follow).
+
+    >>> _lang_code("es_ES", "es")
+    'es-ES'
+    """
+    if not isinstance(code, str) or not _LANG_CODE.match(code):
         raise ExportError(f"not a language code: {code!r} (expected e.g. 'es' or 'es-ES')")
-    return code.replace("_", "-")
+    code = code.replace("_", "-")
+    if code.split("-")[0].lower() != lang.split("-")[0].lower():
+        # A swapped pair would label Spanish text as English and read back reversed.
+        raise ExportError(f"language code {code!r} does not name this text's language {lang!r}")
+    return code
 
 
 def _prop(parent: Any, kind: str, value: str) -> None:
