@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -60,9 +61,7 @@ def _writing_stdout() -> Iterator[None]:
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, fd)
                 os.close(devnull)
-        raise _StdoutError(
-            f"cannot write to standard output: {exc.strerror or exc}"
-        ) from exc
+        raise _StdoutError(f"cannot write to standard output: {exc.strerror or exc}") from exc
 
 
 def _echo(message: str = "") -> None:
@@ -105,9 +104,10 @@ class _Group(click.Group):
             # Output piped to `head` and closed early: not an error worth a traceback.
             sys.stderr.close()
             ctx.exit(1)
-        except KeyboardInterrupt:
-            click.echo("bireader: interrupted", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, _Terminated)
+            click.echo(f"bireader: {'terminated' if terminated else 'interrupted'}", err=True)
+            ctx.exit(143 if terminated else 130)
 
 
 @contextlib.contextmanager
@@ -208,6 +208,23 @@ def main(verbose: int) -> None:
     _setup_logging(verbose)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is so that it unwinds like Ctrl-C."""
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
+def run() -> None:
+    """The ``bireader`` console script: ``main`` with SIGTERM unwinding like Ctrl-C.
+
+    ``kill`` then leaves no temporary output file behind, as Ctrl-C does not.
+    """
+    signal.signal(signal.SIGTERM, _terminated)
+    main()
+
+
 @main.command()
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option(
@@ -240,9 +257,7 @@ def segment(file: str, as_json: bool, input_format: str | None) -> None:
     help="Write the JSON here instead of stdout ('-').",
 )
 @_NO_CACHE
-@click.option(
-    "--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine."
-)
+@click.option("--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine.")
 @_INPUT_FORMAT
 def translate_command(
     file: str,
@@ -358,15 +373,16 @@ def models_list() -> None:
         _echo(f"no Argos packages installed in {packages_dir()}")
         return
     for package in packages:
-        _echo(
-            f"{package.code}  {package.pair}  {package.package_version or '?'}  {package.path}"
-        )
+        _echo(f"{package.code}  {package.pair}  {package.package_version or '?'}  {package.path}")
 
 
 @models_group.command("install")
 @click.argument("langs", nargs=-1, metavar="[FROM TO]")
 @click.option(
-    "--file", "file_", type=click.Path(dir_okay=False), metavar="X.argosmodel",
+    "--file",
+    "file_",
+    type=click.Path(dir_okay=False),
+    metavar="X.argosmodel",
     help="Install a downloaded .argosmodel file (works offline).",
 )
 def models_install(langs: tuple[str, ...], file_: str | None) -> None:
@@ -382,12 +398,14 @@ def models_install(langs: tuple[str, ...], file_: str | None) -> None:
     if file_ is not None:
         package = models.install_from_file(file_)
     elif len(langs) == 2:
+        if [lang.lower() for lang in langs] != ["es", "en"]:
+            raise click.UsageError(
+                f"bireader translates Spanish to English: give `es en`, not `{' '.join(langs)}`"
+            )
         package = models.install_from_index(langs[0], langs[1])
     else:
         raise click.UsageError("give FROM TO (e.g. `es en`) or --file X.argosmodel")
-    _echo(
-        f"installed {package.code} {package.package_version} ({package.pair}) in {package.path}"
-    )
+    _echo(f"installed {package.code} {package.package_version} ({package.pair}) in {package.path}")
 
 
 @models_group.command("remove")
@@ -452,9 +470,7 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def _check_outputs(
-    file: str, outputs: tuple[str, ...], output_format: str | None
-) -> set[str]:
+def _check_outputs(file: str, outputs: tuple[str, ...], output_format: str | None) -> set[str]:
     """Refuse bad -o/--format combinations before any work; return the formats written."""
     from bireader.formats.base import exporter_for
 
@@ -476,9 +492,7 @@ def _check_outputs(
             raise click.UsageError(f"-o {output} is the input FILE; it would be overwritten")
         for earlier in files:
             if _same_file(output, earlier):
-                raise click.UsageError(
-                    f"the same -o OUTPUT is given twice: {earlier} and {output}"
-                )
+                raise click.UsageError(f"the same -o OUTPUT is given twice: {earlier} and {output}")
         files.append(output)
     if output_format is not None and "-" not in outputs:
         raise click.UsageError(
@@ -526,9 +540,7 @@ _HTML_LAYOUTS = ("side-by-side", "interlinear", "reveal")
     "--with-context", is_flag=True, help="TSV: add the whole source paragraph as a third column."
 )
 @_NO_CACHE
-@click.option(
-    "--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine."
-)
+@click.option("--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine.")
 @_INPUT_FORMAT
 def export_command(
     file: str,
@@ -569,6 +581,16 @@ def export_command(
 
     read_bilingual = bilingual_reader(file) if file not in ("-", "") else None
     if read_bilingual is not None:
+        for option, given in (
+            ("--engine", engine != "auto"),
+            ("--no-cache", no_cache),
+            ("--no-fallback", no_fallback),
+            ("--input-format", input_format is not None),
+        ):
+            if given:
+                raise click.UsageError(
+                    f"{option} applies to an article; {file} is already translated"
+                )
         bi = read_bilingual(file)
     else:
         from bireader.reader import read

@@ -112,3 +112,29 @@ def test_bilingual_json_on_stdin_is_refused(runner: CliRunner, command: str) -> 
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     assert result.stderr.startswith("bireader: error: <stdin>: a bilingual JSON document")
+
+
+@pytest.mark.parametrize(
+    "option",
+    [["--engine", "apertium"], ["--no-cache"], ["--no-fallback"], ["--input-format", "text"]],
+)
+def test_translation_options_with_a_translated_input_are_refused(
+    runner: CliRunner, tmp_path: Path, option: list[str]
+) -> None:
+    from formats.samples import make_bilingual
+
+    import bireader
+
+    memory = tmp_path / "memory.json"
+    bireader.export(make_bilingual(), memory)
+    out = tmp_path / "page.html"
+    result = runner.invoke(main, ["export", str(memory), "-o", str(out), *option])
+    assert result.exit_code == 2
+    assert "already translated" in result.stderr and option[0] in result.stderr
+    assert not out.exists()
+
+
+def test_models_install_takes_only_spanish_to_english(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["models", "install", "es", "fr"])
+    assert result.exit_code == 2
+    assert "es en" in result.stderr
