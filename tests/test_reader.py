@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
+import re
+import signal
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +17,7 @@ import bireader
 from bireader.errors import InputError
 from bireader.model import Document
 from bireader.reader import parse_text, read
+from bireader.segment import segment_document
 
 DATA = Path(__file__).parent / "data" / "reader"
 ROOT = Path(__file__).parents[1]
@@ -671,3 +676,188 @@ def test_doctype_with_a_subset_is_stripped_only_at_the_start() -> None:
     assert doc.text == "Hola.\n\nTexto fin."
     many = "<!DOCTYPE x [" * 5000  # never closed: not a subset, and not a slow scan
     assert read(f"<p>Hola.</p>{many}<p>Fin.</p>", format="html").text.startswith("Hola.")
+
+
+# ------------------------------------------------------- prolog, code, invisible lines
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging: SIGALRM interrupts even a regex stuck backtracking."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s (super-linear time)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("comment", ["<!---->", "<!-- nota -->\n", "<?pi x?>"])
+def test_a_thousand_comments_before_the_text_read_fine(comment: str, tmp_path: Path) -> None:
+    """The TMX sniff's regex backtracked exponentially over a run of comments
+    (30 empty comments before an HTML page already took over a minute)."""
+    page = comment * 1000 + "<p>Hola mundo. Adiós.</p>"
+    path = tmp_path / "c.html"
+    path.write_text(page, "utf-8")
+    with _deadline(20):
+        assert read(path).text == "Hola mundo. Adiós."
+        assert read(page, format="markdown").text.endswith("Hola mundo. Adiós.")
+        assert read(page, format="text").text.endswith("Hola mundo. Adiós.</p>")
+        with pytest.raises(InputError, match="TMX translation memory"):
+            read(comment * 1000 + _TMX.split("\n", 1)[1])
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<?xml version="1.0"?>\n<!-- c -->\n',
+        "<?php echo 1; ?>\n",
+        "<!-- a --> <!-- b -->",
+        "",
+    ],
+)
+def test_doctype_subset_after_a_comment_or_pi_is_not_text(prolog: str) -> None:
+    src = (
+        f'{prolog}<!DOCTYPE html [ <!ENTITY x "EVIL"> <!ENTITY y "a]b"> ]>\n'
+        "<html><body><p>Hola &x; mundo. Adiós.</p></body></html>"
+    )
+    for fmt in (None, "html"):
+        doc = read(src, format=fmt)
+        assert doc.text == "Hola &x; mundo. Adiós."
+
+
+def test_unclosed_prolog_constructs_are_left_to_the_parser() -> None:
+    with _deadline(20):
+        for head in ("<!-- " * 20_000, "<? " * 20_000, "<!DOCTYPE x [ " * 20_000):
+            assert read(f"{head}<tmx>", format="text").blocks  # not a TMX document
+            with contextlib.suppress(InputError):  # libxml2 may find nothing after them
+                read(f"{head}<p>Hola.</p>", format="html")
+
+
+def test_markdown_comment_markers_inside_code_are_text() -> None:
+    doc = read(
+        "Un comentario se abre con `<!--` y se cierra con `-->`. Es fácil.\n\n"
+        "Con dos: ``a <!--`` y sigue. <!-- nota --> Fin.",
+        format="markdown",
+    )
+    assert [s.text for s in doc.sentences()] == [
+        "Un comentario se abre con <!-- y se cierra con -->.",
+        "Es fácil.",
+        "Con dos: a <!-- y sigue.",
+        "Fin.",
+    ]
+
+
+def test_markdown_comment_marker_in_a_fence_does_not_open_a_comment() -> None:
+    doc = read(
+        "# T\n\n```html\n<!-- abre\n```\n\nUno. <!-- nota --> Dos.\n\n~~~\n<!--\n~~~\n\nTres.",
+        format="markdown",
+    )
+    assert kinds_and_texts(doc) == [
+        ["heading", "T"],
+        ["paragraph", "Uno. Dos."],
+        ["paragraph", "Tres."],
+    ]
+
+
+def test_markdown_code_span_does_not_cross_a_blank_line() -> None:
+    doc = read("Un `tic suelto <!-- nota -->.\n\nOtro` párrafo.", format="markdown")
+    assert kinds_and_texts(doc) == [
+        ["paragraph", "Un `tic suelto ."],
+        ["paragraph", "Otro` párrafo."],
+    ]
+
+
+@pytest.mark.parametrize("unit", ["` ", "``a ", "```\n", "`x\n\n", "`a <!-- "])
+def test_markdown_code_and_comment_scan_is_linear(unit: str) -> None:
+    text = "# T\n\n" + unit * 20_000 + " " + " ".join("`" * n for n in range(1, 400))
+    with _deadline(20):
+        read(text, format="markdown")
+
+
+_INVISIBLES = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+
+
+@pytest.mark.parametrize("char", _INVISIBLES)
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_line_of_invisible_characters_is_blank(char: str, fmt: str) -> None:
+    doc = read(f"Hola.\n\n{char}\n\n{char} {char}\n\nAdiós.", format=fmt)
+    assert [s.text for s in doc.sentences()] == ["Hola.", "Adiós."]
+    assert all(block.sentences for block in doc.blocks)
+    assert read(f"…\n\n{char}\n\nAdiós.", format=fmt).blocks[-1].sentences
+    with pytest.raises(InputError, match="empty"):
+        read(f"{char}\n \n{char}", format=fmt)
+
+
+def test_reader_blanks_every_character_the_segmenter_trims() -> None:
+    from bireader import reader, segment
+
+    assert set(segment._INVISIBLE) <= set(reader._INVISIBLE)
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Document]:
+    """Every document a parser hands to the segmenter, segmented (before read's own check)."""
+    from bireader import reader
+
+    seen: list[Document] = []
+
+    def recording(document: Document) -> Document:
+        seen.append(segment_document(document))
+        return seen[-1]
+
+    monkeypatch.setattr(reader, "segment_document", recording)
+    return seen
+
+
+def _inputs_read(sources: Iterable[str | bytes | Path], seen: list[Document]) -> int:
+    count = 0
+    for source in sources:
+        for fmt in (None, "text", "markdown", "html"):
+            try:
+                read(source, format=fmt)
+            except InputError:
+                continue
+            count += 1
+    for doc in seen:
+        empty = [doc.text[b.start : b.end] for b in doc.blocks if not b.sentences]
+        assert not empty, f"blocks without sentences: {empty!r}"
+    return count
+
+
+def test_no_block_without_sentences_from_the_data_files(parsed: list[Document]) -> None:
+    files = [p for p in sorted(DATA.iterdir()) if p.is_file() and p.suffix != ".json"]
+    assert _inputs_read(files, parsed) > 20
+    assert parsed
+
+
+def test_no_block_without_sentences_from_random_snippets(parsed: list[Document]) -> None:
+    import random
+
+    rng = random.Random(8)
+    snippets = _SNIPPETS + _INVISIBLES + ["\u00ad\u200b", "<p>\u00ad</p>", "- \u200b", "# \u2060"]
+    texts = [
+        "".join(
+            rng.choice(snippets) + rng.choice(["", " ", "\n", "\n\n"])
+            for _ in range(rng.randint(1, 10))
+        )
+        for _ in range(300)
+    ]
+    assert _inputs_read(texts, parsed) > 300
+
+
+def test_control_class_is_xml_forbidden_plus_del_and_c1() -> None:
+    """The positive class ``_normalize`` uses removes exactly what the spec names."""
+    from bireader.reader import _CONTROL
+    from bireader.text import XML_FORBIDDEN
+
+    spec = re.compile(f"{XML_FORBIDDEN.pattern}|[\x7f-\x9f]")
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert [m.start() for m in _CONTROL.finditer(every)] == [
+        m.start() for m in spec.finditer(every)
+    ]
