@@ -47,7 +47,7 @@ def unresolved(flags: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(flag for flag in flags if ":" not in flag)
 
 
-GUARD_VERSION = 5
+GUARD_VERSION = 6
 """Bumped whenever a check changes, so flags stored in the cache are recomputed."""
 
 # A run of 3+ copies of a letter sequence (2 to _MAX_UNIT letters) glued together, e.g.
@@ -167,8 +167,16 @@ def untranslated(source: str, target: str) -> bool:
     >>> web = "http://www.uni.edu.co - http://ceri.uni.edu.co - ceri@uni.edu.co"
     >>> untranslated(web, web)
     False
+    >>> name = "Universidad Complutense de Madrid"
+    >>> untranslated(name, name)
+    False
     """
     words = [w for w in _WORD.findall(_ADDRESS.sub(" ", source)) if not w.isdigit()]
+    # A proper name (a caption, a byline, an institution) reads the same in English: every
+    # word is capitalized but for short linking words ("de", "del", "y", "la").
+    content = [w for w in words if len(w) > 3 or w[0].isupper()]
+    if content and all(w[0].isupper() for w in content):
+        return False
     return len(words) >= _UNTRANSLATED_MIN_WORDS and " ".join(source.split()) == " ".join(
         target.split()
     )

@@ -136,3 +136,17 @@ def test_glued_repetition_is_still_found_deep_in_a_long_run() -> None:
     assert guard.repetition("Hola.", clean + "mainstre" * 3)
     assert guard.repetition("Hola.", clean[:75_000] + "zz" * 3 + clean[75_000:])
     assert not guard.repetition(clean + "mainstre" * 3, clean + "mainstre" * 3)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Pedro Sánchez Pérez-Castejón",
+        "Universidad Complutense de Madrid",
+        "Real Madrid - FC Barcelona",
+        "Banco Santander S. A.",
+    ],
+)
+def test_a_proper_name_copied_unchanged_is_not_untranslated(name: str) -> None:
+    """Captions, bylines and institutions read the same in English."""
+    assert guard.check(name, name) == ()
