@@ -289,6 +289,9 @@ def read_tmx(
         raise InputError(f"{file}: not well-formed XML: {exc}") from exc
     except OSError as exc:
         raise InputError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from exc
+    except InputError as exc:
+        # The refusals of hostile content (entities, a foreign root) name the file too.
+        raise InputError(f"{file}: {exc}") from exc
     if skipped:
         _log.warning(
             "%s: skipped %d translation unit(s) without both %s and %s",

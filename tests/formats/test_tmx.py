@@ -264,6 +264,7 @@ def test_bad_or_hostile_files_are_refused(name: str, message: str) -> None:
     with pytest.raises(InputError, match=message) as info:
         tmx.read_tmx(DATA / name)
     assert "SECRET" not in str(info.value) and "root:" not in str(info.value)
+    assert name in str(info.value)  # every refusal names the file
 
 
 def test_billion_laughs_is_refused_without_expanding() -> None:
