@@ -17,6 +17,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from typing import Final, Literal
 
+from bireader.errors import InputError
 from bireader.model import Document, Sentence
 
 __all__ = ["segment_document", "sentence_spans", "split_sentences"]
@@ -183,6 +184,11 @@ def segment_document(document: Document) -> Document:
     >>> [(s.text, s.start) for s in segment_document(doc).sentences()]
     [('Título', 0), ('Uno.', 8), ('Dos.', 13)]
     """
+    if not isinstance(document, Document):
+        raise InputError(
+            f"segment_document() takes a Document, not {type(document).__name__}; "
+            "for a string use split_sentences() or bireader.read()"
+        )
     text = document.text
     blocks = tuple(
         replace(

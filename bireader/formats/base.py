@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bireader.errors import ExportError
+from bireader.model import BilingualDocument
 
 # The one place an export format is registered: suffix -> module.
 EXPORTERS: dict[str, str] = {
@@ -135,7 +136,7 @@ def _create_beside(path: str | os.PathLike[str], target: Path) -> tuple[int, Pat
 
 
 def export(
-    bi: Any,
+    bi: BilingualDocument,
     path: str | os.PathLike[str] | IO[bytes],
     *,
     format: str | None = None,
@@ -146,6 +147,11 @@ def export(
     ``path`` may also be a binary stream, with ``format`` given. Files are written
     atomically: on any error the target is left as it was.
     """
+    if not isinstance(bi, BilingualDocument):
+        raise ExportError(
+            f"export() takes a BilingualDocument (from bireader.translate or read_tmx), "
+            f"not {type(bi).__name__}"
+        )
     if not isinstance(path, str | os.PathLike):
         if isinstance(path, io.TextIOBase) or not callable(getattr(path, "write", None)):
             raise ExportError(

@@ -27,6 +27,7 @@ from bireader.translation.base import (
     Engine,
     ProgressCallback,
     close_engine,
+    engine_names,
     get_engine,
     ready_engine_names,
     safer_engine,
@@ -75,8 +76,13 @@ def translate(
         if isinstance(engine, str):
             primary: Engine = get_engine(engine, **options)
             stack.callback(close_engine, primary)
-        else:
+        elif isinstance(engine, Engine):
             primary = engine
+        else:
+            raise EngineError(
+                f"engine must be a name ({', '.join(('auto', *engine_names()))}) or an object"
+                f" with name, translate_batch() and provenance(), not {type(engine).__name__}"
+            )
         store = _open_cache(cache, stack)
         run = _Run(primary, store, fallback, stack)
         results = run.translate_all([s.text for _, _, s in located], progress)
