@@ -555,11 +555,20 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 def _normalize(text: str) -> str:
     """LF line ends, no BOM, no control characters but tab/newline, NFC.
 
+    Unicode's other line and paragraph breaks (NEL, LS, PS) are line ends too, so the
+    text on either side of them stays apart; a vertical tab or form feed is removed.
+
     >>> _normalize("Cafe\\u0301\\r\\nS\\x07i\\r")
     'Café\\nSi\\n'
+    >>> _normalize("Uno.\\x85Dos.\\u2029Tres.")
+    'Uno.\\nDos.\\nTres.'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = text.translate(_LINE_BREAKS)
     return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+
+
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\x85\u2028\u2029", "\n"))
 
 
 # --------------------------------------------------------------------------- plain text

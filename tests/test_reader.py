@@ -861,3 +861,9 @@ def test_control_class_is_xml_forbidden_plus_del_and_c1() -> None:
     assert [m.start() for m in _CONTROL.finditer(every)] == [
         m.start() for m in spec.finditer(every)
     ]
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"])
+def test_unicode_line_separators_end_lines(separator: str) -> None:
+    doc = read(f"Uno.{separator}Dos.")
+    assert [s.text for s in doc.sentences()] == ["Uno.", "Dos."]
