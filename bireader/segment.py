@@ -126,15 +126,15 @@ _OPENERS: Final = "¿¡«“‘\"'([{—–-"
 # A line (a newline always ends a segment).
 _LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 # A candidate: a run of terminals and closers holding at least one terminal, followed by
-# whitespace (invisible characters may come first). Matched from the start of a run only,
+# whitespace (invisible characters may come first) or by an opening ¿ or ¡ ("¿Qué?¿Cómo?"). Matched from the start of a run only,
 # possessively: linear on any input.
 _CANDIDATE = re.compile(
     r"(?<![.!?…\"”’'»)\]}])(?:[.!?…]|[\"”’'»)\]}]++[.!?…])[.!?…\"”’'»)\]}]*+"
-    rf"(?=[{_INVISIBLE}]*+\s)"
+    rf"(?=[{_INVISIBLE}]*+(?:\s|[¿¡]))"
 )
 # What follows a candidate: whitespace, opening marks, then the first word (if any);
 # invisible characters anywhere among them are skipped.
-_NEXT = re.compile(rf"[\s{_INVISIBLE}]+(?P<op>[¿¡«“‘\"'(\[{{—–\-$€£{_INVISIBLE}]*)(?P<w>[^\W_]+)?")
+_NEXT = re.compile(rf"[\s{_INVISIBLE}]*(?P<op>[¿¡«“‘\"'(\[{{—–\-$€£{_INVISIBLE}]*)(?P<w>[^\W_]+)?")
 # Whitespace and invisible characters: what is trimmed off and left between sentences.
 _GAP = re.compile(rf"[\s{_INVISIBLE}]*")
 _ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
