@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import types
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bireader.testing import build_random_argos_package, install_package_file
+from bireader.translation import base
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +19,28 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "cache"
     monkeypatch.setenv("BIREADER_CACHE_DIR", str(directory))
     return directory
+
+
+@pytest.fixture
+def register_engines(monkeypatch: pytest.MonkeyPatch) -> Callable[..., types.ModuleType]:
+    """Register test-double engine classes by name, for this test only.
+
+    ``register_engines(argos=NotReady, apertium=Counting)`` replaces the registry (and,
+    given ``auto_order=(...)``, the auto order); it returns the module holding them.
+    """
+
+    def register(auto_order: tuple[str, ...] | None = None, **classes: type) -> types.ModuleType:
+        module = types.ModuleType("bireader_test_double_engines")
+        for cls in classes.values():
+            setattr(module, cls.__name__, cls)
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        engines = {name: f"{module.__name__}:{cls.__name__}" for name, cls in classes.items()}
+        monkeypatch.setattr(base, "ENGINES", engines)
+        if auto_order is not None:
+            monkeypatch.setattr(base, "AUTO_ORDER", auto_order)
+        return module
+
+    return register
 
 
 @pytest.fixture(scope="session")

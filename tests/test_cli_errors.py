@@ -10,8 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-import types
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,7 +23,6 @@ from bireader.cli import main
 from bireader.errors import ExportError, InputError
 from bireader.formats.tmx import read_tmx
 from bireader.model import Provenance
-from bireader.translation import base
 from bireader.translation.base import EngineStatus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,12 +52,10 @@ class LowerEngine:
 
 
 @pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch) -> type[LowerEngine]:
-    module = types.ModuleType("bireader_cli_errors_engines")
-    module.LowerEngine = LowerEngine  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    target = f"{module.__name__}:LowerEngine"
-    monkeypatch.setattr(base, "ENGINES", {"argos": target, "apertium": target})
+def engine(
+    monkeypatch: pytest.MonkeyPatch, register_engines: Callable[..., object]
+) -> type[LowerEngine]:
+    register_engines(argos=LowerEngine, apertium=LowerEngine)
     monkeypatch.setattr(LowerEngine, "calls", [])
     return LowerEngine
 

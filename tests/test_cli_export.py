@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -50,14 +49,10 @@ class UpperEngine:
 
 
 @pytest.fixture
-def upper_engine(monkeypatch: pytest.MonkeyPatch) -> type[UpperEngine]:
-    module = types.ModuleType("bireader_export_test_engines")
-    module.UpperEngine = UpperEngine  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    monkeypatch.setattr(
-        base, "ENGINES", {"argos": f"{module.__name__}:UpperEngine",
-                          "apertium": f"{module.__name__}:UpperEngine"}
-    )
+def upper_engine(
+    monkeypatch: pytest.MonkeyPatch, register_engines: Callable[..., object]
+) -> type[UpperEngine]:
+    register_engines(argos=UpperEngine, apertium=UpperEngine)
     monkeypatch.setattr(UpperEngine, "calls", [])
     return UpperEngine
 

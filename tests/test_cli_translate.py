@@ -7,8 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -61,19 +60,10 @@ class NotReadyEngine(CountingEngine):
 
 
 @pytest.fixture
-def fake_engines(monkeypatch: pytest.MonkeyPatch) -> type[CountingEngine]:
-    module = types.ModuleType("bireader_cli_test_engines")
-    module.CountingEngine = CountingEngine  # type: ignore[attr-defined]
-    module.NotReadyEngine = NotReadyEngine  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    monkeypatch.setattr(
-        base,
-        "ENGINES",
-        {
-            "argos": f"{module.__name__}:NotReadyEngine",
-            "apertium": f"{module.__name__}:CountingEngine",
-        },
-    )
+def fake_engines(
+    monkeypatch: pytest.MonkeyPatch, register_engines: Callable[..., object]
+) -> type[CountingEngine]:
+    register_engines(argos=NotReadyEngine, apertium=CountingEngine)
     monkeypatch.setattr(CountingEngine, "calls", [])
     monkeypatch.setattr(CountingEngine, "ready", True)
     monkeypatch.setattr(CountingEngine, "fail", False)

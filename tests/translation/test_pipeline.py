@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-import sys
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -13,7 +12,6 @@ import pytest
 
 from bireader.errors import EngineUnavailable, TranslationFailed
 from bireader.model import Block, Document, Provenance, Sentence
-from bireader.translation import base
 from bireader.translation.base import EngineStatus
 from bireader.translation.cache import TranslationCache
 from bireader.translation.pipeline import translate
@@ -107,18 +105,11 @@ class BackupEngine(FakeEngine):
 
 
 @pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+def registry(
+    monkeypatch: pytest.MonkeyPatch, register_engines: Callable[..., types.ModuleType]
+) -> types.ModuleType:
     """Registers FakeEngine as "fake" and BackupEngine as "backup", in that auto order."""
-    module = types.ModuleType("bireader_test_engines")
-    module.FakeEngine = FakeEngine  # type: ignore[attr-defined]
-    module.BackupEngine = BackupEngine  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    monkeypatch.setattr(
-        base,
-        "ENGINES",
-        {"fake": f"{module.__name__}:FakeEngine", "backup": f"{module.__name__}:BackupEngine"},
-    )
-    monkeypatch.setattr(base, "AUTO_ORDER", ("fake", "backup"))
+    module = register_engines(("fake", "backup"), fake=FakeEngine, backup=BackupEngine)
     monkeypatch.setattr(FakeEngine, "built", [])
     monkeypatch.setattr(BackupEngine, "built", [])
     monkeypatch.setattr(FakeEngine, "ready", True)
