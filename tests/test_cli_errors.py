@@ -10,45 +10,23 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from doubles import LowerEngine
 
 import bireader
 from bireader import reader
 from bireader.cli import main
 from bireader.errors import ExportError, InputError
 from bireader.formats.tmx import read_tmx
-from bireader.model import Provenance
-from bireader.translation.base import EngineStatus
 
 REPO = Path(__file__).resolve().parents[1]
 TMX = REPO / "tests" / "data" / "tmx" / "remote_dtd.tmx"
 ARTICLE = "El alcalde habló ayer.\n\nLos vecinos votaron. Todo terminó tarde.\n"
-
-
-class LowerEngine:
-    """Test double: lowercases; records every sentence it is given."""
-
-    name = "apertium"
-    calls: ClassVar[list[str]] = []
-
-    def __init__(self, **options: object) -> None:
-        pass
-
-    @classmethod
-    def status(cls) -> EngineStatus:
-        return EngineStatus(cls.name, True, "lowercasing test double")
-
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        type(self).calls.extend(sentences)
-        return [s.lower() for s in sentences]
-
-    def provenance(self) -> Provenance:
-        return Provenance(self.name, "1.0", "lower", "1")
 
 
 @pytest.fixture

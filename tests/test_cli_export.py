@@ -5,47 +5,26 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
+from doubles import UpperEngine
 from lxml import etree
 
 from bireader.cli import _HTML_LAYOUTS, main
 from bireader.formats.json import read_json
 from bireader.formats.tmx import read_tmx
-from bireader.model import Pair, Provenance
+from bireader.model import Pair
 from bireader.translation import base
-from bireader.translation.base import EngineStatus, engine_status
+from bireader.translation.base import engine_status
 
 REPO = Path(__file__).resolve().parents[1]
 MIAMI = REPO / "texts" / "miami-talks.es.txt"
 TMX_DATA = REPO / "tests" / "data" / "tmx"
 DTD = REPO / ".." / "shared" / "specs" / "tmx14.dtd"
 ARTICLE = "Charlas en Miami\n\nEl alcalde habló ayer. Los vecinos votaron.\n\nTodo terminó tarde.\n"
-
-
-class UpperEngine:
-    """Test double: uppercases and counts the sentences it is given."""
-
-    name = "apertium"
-    calls: ClassVar[list[str]] = []
-
-    def __init__(self, **options: object) -> None:
-        pass
-
-    @classmethod
-    def status(cls) -> EngineStatus:
-        return EngineStatus(cls.name, True, "uppercasing test double")
-
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        type(self).calls.extend(sentences)
-        return [s.upper() for s in sentences]
-
-    def provenance(self) -> Provenance:
-        return Provenance(self.name, "9.9", "upper", "1")
 
 
 @pytest.fixture
