@@ -39,6 +39,8 @@ def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path: Path) -> None:
         pytest.skip("the export finished before it could be interrupted")
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=120)
+    if process.returncode == 0:
+        pytest.skip("the export finished before the signal arrived")
     assert process.returncode == 143, err
     assert err.decode().strip().splitlines()[-1] == "bireader: terminated"
     assert "Traceback" not in err.decode()
