@@ -409,7 +409,8 @@ def _fill(
         )
         if pair.flags:
             note = _flag_note(pair.flags, pair.engine)
-            last_t.set("class", "t flagged")
+            repaired = all(":" in flag for flag in pair.flags)
+            last_t.set("class", "t flagged repaired" if repaired else "t flagged")
             last_t.set("title", _clean(note))
             last_t.set("data-flags", _clean(" ".join(pair.flags)))
             _sub(last_t, "span", {"class": "sr-only"}, text=f" ({note})")

@@ -382,7 +382,9 @@ def test_repaired_and_still_flagged_pairs_read_differently() -> None:
         *rest,
     )
     root = parse(html.render(dataclasses.replace(bi, pairs=pairs)))
-    notes = [t.get("title") for t in root.find_class("flagged")]
+    flagged = root.find_class("flagged")
+    assert [t.get("class") for t in flagged] == ["t flagged repaired", "t flagged"]
+    notes = [t.get("title") for t in flagged]
     assert notes[0].startswith("Repaired") and "apertium" in notes[0]
     assert notes[1].startswith("Flagged") and "even after a retry" in notes[1]
     footer = root.find(".//footer").text_content()
