@@ -126,8 +126,8 @@ _OPENERS: Final = "¿¡«“‘\"'([{—–-"
 # A line (a newline always ends a segment).
 _LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 # A candidate: a run of terminals and closers holding at least one terminal, followed by
-# whitespace (invisible characters may come first) or by an opening ¿ or ¡ ("¿Qué?¿Cómo?"). Matched from the start of a run only,
-# possessively: linear on any input.
+# whitespace (invisible characters may come first) or by an opening ¿ or ¡ ("¿Qué?¿Cómo?").
+# Matched from the start of a run only, possessively: linear on any input.
 _CANDIDATE = re.compile(
     r"(?<![.!?…\"”’'»)\]}])(?:[.!?…]|[\"”’'»)\]}]++[.!?…])[.!?…\"”’'»)\]}]*+"
     rf"(?=[{_INVISIBLE}]*+(?:\s|[¿¡]))"
