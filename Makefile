@@ -35,7 +35,7 @@ demo: venv system
 	@echo "Bilingual reader: $$(realpath $(OUT)/miami-talks.html)"
 	@echo "Translation memory (TMX 1.4b): $$(realpath $(OUT)/miami-talks.tmx)"
 
-test: venv system
+test: venv system lint
 	$(BIN)/python -m pytest -q
 
 lint: venv
