@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from bireader.segment import split_sentences
+from bireader.testing import segmentation_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = ROOT / ".." / "shared" / "data" / "segment_es_public.jsonl"
@@ -65,40 +64,6 @@ def tools() -> dict[str, Splitter]:
         except ImportError:
             print(f"({name} not installed: skipped)")
     return found
-
-
-# Whitespace and the invisible characters that count as whitespace between sentences.
-_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
-
-
-def _ends(text: str, sentences: list[str]) -> set[int]:
-    """Sentence ends (but the last) as counts of non-space characters, robust to respacing."""
-    ends, seen = set(), 0
-    for sentence in sentences[:-1]:
-        seen += len(_SPACE.sub("", sentence))
-        ends.add(seen)
-    return ends
-
-
-def _norm(sentence: str) -> str:
-    return _SPACE.sub(" ", sentence).strip()
-
-
-def accuracy(split: Splitter, cases: list[dict[str, Any]]) -> tuple[float, float]:
-    """Micro-averaged boundary F1 and the share of cases whose sentences all match."""
-    tp = fp = fn = exact = 0
-    for case in cases:
-        gold = [s for s in case["sentences"] if s.strip()]
-        predicted = [s for s in split(case["text"]) if s.strip()]
-        gold_ends, predicted_ends = _ends(case["text"], gold), _ends(case["text"], predicted)
-        tp += len(gold_ends & predicted_ends)
-        fp += len(predicted_ends - gold_ends)
-        fn += len(gold_ends - predicted_ends)
-        exact += [_norm(s) for s in predicted] == [_norm(s) for s in gold]
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return f1, exact / len(cases)
 
 
 def chunks() -> list[str]:
@@ -151,7 +116,8 @@ def main() -> None:
     speed: dict[str, float] = {}
     for tool, split in splitters.items():
         scores = "".join(
-            "{:>12.3f}{:>14.3f}".format(*accuracy(split, loaded[name])) for name, _ in sets
+            "{:>12.3f}{:>14.3f}".format(*segmentation_scores(split, loaded[name]))
+            for name, _ in sets
         )
         speed[tool] = throughput(split, pieces, args.seconds)
         print(f"{tool:<20}{scores}{speed[tool]:>12,.0f}")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bireader.model import Block, Document
 from bireader.segment import segment_document, sentence_spans, split_sentences
+from bireader.testing import segmentation_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_FILE = Path(__file__).parent / "data" / "segment_cases.jsonl"
@@ -47,24 +48,6 @@ def _locate(text: str, sentences: list[str]) -> list[tuple[int, int]]:
         pos = found + len(sentence.strip())
         spans.append((found, pos))
     return spans
-
-
-def score(cases: list[dict[str, Any]]) -> tuple[float, float]:
-    """Boundary F1 (sentence ends except the last, micro-averaged) and exact-match rate."""
-    tp = fp = fn = exact = 0
-    for case in cases:
-        text, gold = case["text"], case["sentences"]
-        predicted = split_sentences(text)
-        gold_ends = {end for _, end in _locate(text, gold)[:-1]}
-        predicted_ends = {end for _, end in sentence_spans(text)[:-1]}
-        tp += len(gold_ends & predicted_ends)
-        fp += len(predicted_ends - gold_ends)
-        fn += len(gold_ends - predicted_ends)
-        exact += [_norm(s) for s in predicted] == [_norm(s) for s in gold]
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return f1, exact / len(cases)
 
 
 def _params(cases: list[dict[str, Any]]) -> list[Any]:
@@ -278,14 +261,14 @@ def test_segment_document_fills_blocks_with_offsets() -> None:
 
 
 def test_own_cases_meet_the_bars() -> None:
-    f1, exact = score(CASES)
+    f1, exact = segmentation_scores(split_sentences, CASES)
     assert f1 >= 0.98 and exact >= 0.97, (f1, exact)
 
 
 @pytest.mark.skipif(not PUBLIC_FILE.exists(), reason="../shared/data is absent (public cases)")
 def test_public_cases_meet_the_bars() -> None:
     cases = _load(PUBLIC_FILE)
-    f1, exact = score(cases)
+    f1, exact = segmentation_scores(split_sentences, cases)
     assert f1 >= 0.95, f"boundary F1 {f1:.3f} < 0.95"
     assert exact >= 0.93, f"exact match {exact:.3f} < 0.93"
 
