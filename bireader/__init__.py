@@ -21,7 +21,7 @@ from bireader.errors import (
 )
 from bireader.formats.base import export
 from bireader.formats.tmx import read_tmx
-from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence
+from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence, Word
 from bireader.reader import read
 from bireader.segment import segment_document, split_sentences
 from bireader.translation.pipeline import translate
@@ -41,6 +41,7 @@ __all__ = [
     "Provenance",
     "Sentence",
     "TranslationFailed",
+    "Word",
     "__version__",
     "export",
     "read",

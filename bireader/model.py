@@ -110,6 +110,32 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a source sentence, explained: ``document.text[start:end] == text``.
+
+    ``upos`` is a Universal Dependencies part-of-speech tag (``NOUN``, ``VERB``...),
+    ``features`` UD morphological features (``Mood=Ind|Number=Plur``, or ``""``),
+    ``glosses`` English glosses, best first for this sentence. A contraction or a
+    verb with enclitics keeps its ``parts`` (``del`` -> ``de`` + ``el``), each part
+    spanning the same characters as the whole. A multiword expression (``rueda de
+    prensa``) is one ``Word`` whose ``text`` holds the spaces between its words.
+    """
+
+    text: str
+    start: int
+    end: int
+    lemma: str
+    upos: str
+    features: str = ""
+    glosses: tuple[str, ...] = ()
+    parts: tuple[Word, ...] = ()
+    known: bool = True
+    """False when the analyser did not recognise the word (the lemma is a guess)."""
+    untranslated: bool = False
+    """True when the sentence's translation left this Spanish word as it was."""
+
+
+@dataclass(frozen=True, slots=True)
 class Pair:
     """A source sentence and its one translation."""
 
@@ -121,6 +147,8 @@ class Pair:
     """Name of the engine that produced ``target`` (a fallback may differ from the primary)."""
     flags: tuple[str, ...] = ()
     """Quality-guard flags, e.g. ``("repetition",)``; empty when the output looked sane."""
+    words: tuple[Word, ...] = ()
+    """The source sentence's words, explained (``bireader.analyze``); empty until analysed."""
 
 
 @dataclass(frozen=True, slots=True)
