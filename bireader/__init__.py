@@ -25,6 +25,7 @@ from bireader.model import BilingualDocument, Block, Document, Pair, Provenance,
 from bireader.reader import read
 from bireader.segment import segment_document, split_sentences
 from bireader.translation.pipeline import translate
+from bireader.words import analyze
 
 __all__ = [
     "BilingualDocument",
@@ -43,6 +44,7 @@ __all__ = [
     "TranslationFailed",
     "Word",
     "__version__",
+    "analyze",
     "export",
     "read",
     "read_tmx",

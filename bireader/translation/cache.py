@@ -30,7 +30,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -54,6 +54,16 @@ CREATE TABLE IF NOT EXISTS translations (
     flags       TEXT    NOT NULL,
     engine      TEXT    NOT NULL,
     guard       INTEGER NOT NULL,
+    created     REAL    NOT NULL,
+    PRIMARY KEY (signature, source_hash)
+) WITHOUT ROWID
+"""
+# Word analyses (bireader.words), keyed by the analyser's signature and the sentence.
+_ANALYSES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS analyses (
+    signature   TEXT    NOT NULL,
+    source_hash BLOB    NOT NULL,
+    data        TEXT    NOT NULL,
     created     REAL    NOT NULL,
     PRIMARY KEY (signature, source_hash)
 ) WITHOUT ROWID
@@ -133,7 +143,9 @@ class TranslationCache:
                 if version not in (0, SCHEMA_VERSION):
                     # Written by another bireader version: its entries cannot be read.
                     conn.execute("DROP TABLE IF EXISTS translations")
+                    conn.execute("DROP TABLE IF EXISTS analyses")
                 conn.execute(_SCHEMA)
+                conn.execute(_ANALYSES_SCHEMA)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("SELECT count(*) FROM translations LIMIT 1").fetchone()
         except BaseException:
@@ -214,6 +226,47 @@ class TranslationCache:
         """Store ``entries`` under ``signature`` (one short transaction)."""
         with self._lock:
             self._put_many(signature, entries)
+
+    def get_analyses(self, signature: str, sources: Sequence[str]) -> dict[str, str]:
+        """Cached word analyses (opaque text) of those ``sources`` under ``signature``."""
+        with self._lock:
+            conn = self._connection()
+            if conn is None or not sources:
+                return {}
+            by_hash = {source_hash(s): s for s in dict.fromkeys(sources)}
+            hashes = list(by_hash)
+            found: dict[str, str] = {}
+            try:
+                for i in range(0, len(hashes), _CHUNK):
+                    chunk = hashes[i : i + _CHUNK]
+                    rows = conn.execute(
+                        "SELECT source_hash, data FROM analyses WHERE signature = ?"
+                        f" AND source_hash IN ({','.join('?' * len(chunk))})",
+                        [signature, *chunk],
+                    ).fetchall()
+                    found.update((by_hash[bytes(digest)], data) for digest, data in rows)
+            except sqlite3.Error as exc:
+                self._fail(exc)
+                return {}
+            return found
+
+    def put_analyses(self, signature: str, entries: Mapping[str, str]) -> None:
+        """Store word analyses (source sentence -> opaque text) under ``signature``."""
+        with self._lock:
+            conn = self._connection()
+            if conn is None or not entries:
+                return
+            now = time.time()
+            rows = [(signature, source_hash(s), data, now) for s, data in entries.items()]
+            try:
+                with _transaction(conn):
+                    conn.executemany(
+                        "INSERT OR REPLACE INTO analyses (signature, source_hash, data, created)"
+                        " VALUES (?, ?, ?, ?)",
+                        rows,
+                    )
+            except sqlite3.Error as exc:
+                self._fail(exc)
 
     def info(self) -> CacheInfo:
         """Path, number of entries and size on disk (file plus WAL)."""
@@ -301,6 +354,7 @@ class TranslationCache:
             with _transaction(conn):
                 count: int = conn.execute("SELECT count(*) FROM translations").fetchone()[0]
                 conn.execute("DELETE FROM translations")
+                conn.execute("DELETE FROM analyses")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.execute("VACUUM")
         except sqlite3.Error as exc:

@@ -1,0 +1,189 @@
+"""Word study: every Spanish word explained offline, with Apertium's own Spanish data.
+
+:func:`analyze` gives each word of each sentence its exact span, lemma, UD part of
+speech and features, and English glosses ordered best first for its sentence (the
+ones its translation uses first). See ``docs/words.md``.
+
+The analysis runs Apertium's ``spa-eng`` analyser and tagger once per document, looks
+every distinct reading up once in its bilingual dictionary, and keeps the result in
+bireader's translation cache (keyed by sentence and analyser version), so a second
+run of the same article starts no process at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any, overload
+
+from bireader.model import BilingualDocument, Document, Word
+
+__all__ = ["ANALYSIS_VERSION", "analyze", "analyze_sentences", "status"]
+
+log = logging.getLogger("bireader")
+
+ANALYSIS_VERSION = 1
+"""Bumped whenever the rules change what a word gets (old cache entries are then unused)."""
+
+
+def status() -> str | None:
+    """None when Apertium's analyser is installed, else a one-line reason and fix."""
+    from bireader.words import stream
+
+    return stream.ready()
+
+
+@overload
+def analyze(doc: BilingualDocument, *, cache: bool = True) -> BilingualDocument: ...
+@overload
+def analyze(doc: Document, *, cache: bool = True) -> tuple[tuple[Word, ...], ...]: ...
+
+
+def analyze(
+    doc: BilingualDocument | Document, *, cache: bool = True
+) -> BilingualDocument | tuple[tuple[Word, ...], ...]:
+    """Explain every word of ``doc``.
+
+    A :class:`~bireader.model.BilingualDocument` comes back as a new value whose pairs
+    carry ``words``, glosses ordered by each sentence's translation and words the
+    translation left in Spanish marked ``untranslated``. A plain
+    :class:`~bireader.model.Document` gives one tuple of words per sentence, in order,
+    glosses in the dictionary's order. ``cache=False`` neither reads nor fills the
+    translation cache. Raises :class:`~bireader.errors.EngineUnavailable` without
+    Apertium's ``spa-eng`` data.
+
+    >>> import bireader
+    >>> words = bireader.analyze(bireader.read("Dio una rueda de prensa."))  # doctest: +SKIP
+    >>> [(w.text, w.lemma, w.upos, w.glosses[0]) for w in words[0]]  # doctest: +SKIP
+    [('Dio', 'dar', 'VERB', 'give'), ('una', 'uno', 'DET', 'a'),
+     ('rueda de prensa', 'rueda de prensa', 'NOUN', 'press conference')]
+    """
+    if isinstance(doc, BilingualDocument):
+        sources = [pair.source for pair in doc.pairs]
+        found = analyze_sentences(
+            [s.text for s in sources],
+            [s.start for s in sources],
+            [pair.target for pair in doc.pairs],
+            cache=cache,
+        )
+        pairs = tuple(
+            dataclasses.replace(pair, words=words)
+            for pair, words in zip(doc.pairs, found, strict=True)
+        )
+        return dataclasses.replace(doc, pairs=pairs)
+    sentences = list(doc.sentences())
+    return tuple(
+        analyze_sentences([s.text for s in sentences], [s.start for s in sentences], cache=cache)
+    )
+
+
+def analyze_sentences(
+    sentences: Sequence[str],
+    offsets: Sequence[int] | None = None,
+    translations: Sequence[str] | None = None,
+    *,
+    cache: bool = True,
+) -> list[tuple[Word, ...]]:
+    """The words of each sentence; spans shifted by ``offsets`` (default 0).
+
+    With ``translations`` (one per sentence), glosses are ordered by them and
+    untranslated words marked.
+    """
+    from bireader.words import analysis, stream
+
+    offsets = list(offsets) if offsets is not None else [0] * len(sentences)
+    raw: dict[str, list[Word]] = {}
+    store = _open_cache() if cache else None
+    signature = _signature()
+    try:
+        if store is not None:
+            for source, data in store.get_analyses(signature, sentences).items():
+                try:
+                    raw[source] = [_from_row(row) for row in json.loads(data)]
+                except (ValueError, TypeError, KeyError, IndexError):
+                    log.debug("word cache entry unreadable; analysing again")
+        todo = list(dict.fromkeys(s for s in sentences if s not in raw))
+        if todo:
+            tokens = stream.analyse(todo)
+            readings = [r for sentence in tokens for t in sentence for a in t.analyses for r in a]
+            glossary = stream.lookup(readings)
+            fresh = {
+                source: analysis.build_words(found, glossary, 0)
+                for source, found in zip(todo, tokens, strict=True)
+            }
+            raw.update(fresh)
+            if store is not None:
+                store.put_analyses(
+                    signature,
+                    {
+                        s: json.dumps([_to_row(w) for w in ws], ensure_ascii=False)
+                        for s, ws in fresh.items()
+                    },
+                )
+    finally:
+        if store is not None:
+            store.close()
+    result: list[tuple[Word, ...]] = []
+    for index, sentence in enumerate(sentences):
+        english = translations[index] if translations is not None else ""
+        result.append(tuple(_place(w, offsets[index], english, analysis) for w in raw[sentence]))
+    return result
+
+
+def _place(word: Word, offset: int, english: str, analysis: Any) -> Word:
+    parts = tuple(_place(p, offset, english, analysis) for p in word.parts)
+    glosses = analysis.order_glosses(word, english) if english else word.glosses
+    return dataclasses.replace(
+        word,
+        start=word.start + offset,
+        end=word.end + offset,
+        glosses=glosses,
+        parts=parts,
+        untranslated=bool(english) and not word.parts and analysis.is_untranslated(word, english),
+    )
+
+
+def _signature() -> str:
+    from bireader.translation.apertium import PACKAGE, _apertium_version, _package_version
+
+    return (
+        f"words:{ANALYSIS_VERSION}|apertium:{_apertium_version()}"
+        f"|spa-eng@{_package_version(PACKAGE) or '?'}"
+    )
+
+
+def _open_cache() -> Any:
+    from bireader.translation.cache import TranslationCache
+
+    return TranslationCache()
+
+
+def _to_row(word: Word) -> list[Any]:
+    return [
+        word.text,
+        word.start,
+        word.end,
+        word.lemma,
+        word.upos,
+        word.features,
+        list(word.glosses),
+        [_to_row(p) for p in word.parts],
+        word.known,
+    ]
+
+
+def _from_row(row: list[Any]) -> Word:
+    text, start, end, lemma, upos, features, glosses, parts, known = row
+    return Word(
+        str(text),
+        int(start),
+        int(end),
+        str(lemma),
+        str(upos),
+        str(features),
+        tuple(str(g) for g in glosses),
+        tuple(_from_row(p) for p in parts),
+        bool(known),
+    )

@@ -1,0 +1,377 @@
+"""From Apertium's tokens to :class:`bireader.model.Word`: choice, UD tags, glosses.
+
+The tagger's choice is kept except where a rule below knows better (each rule fixes a
+family of errors, e.g. a noun read as a verb after a determiner). Glosses come from
+the bilingual dictionary, in its order; :func:`order_glosses` then puts first the ones
+the sentence's own translation uses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from bireader.model import Word
+from bireader.words import ud
+from bireader.words.stream import Analysis, Reading, Token
+
+# Closed-class words the bilingual dictionary translates to nothing (a clitic "se" is
+# dropped in English) or only through transfer rules (pronouns): their usual glosses.
+_PRONOUN_GLOSSES: dict[str, tuple[str, ...]] = {
+    "se": ("oneself", "himself", "herself", "itself", "themselves", "each other"),
+    "me": ("me", "myself"),
+    "te": ("you", "yourself"),
+    "nos": ("us", "ourselves"),
+    "os": ("you", "yourselves"),
+    "lo": ("it", "him"),
+    "la": ("her", "it"),
+    "los": ("them",),
+    "las": ("them",),
+    "le": ("him", "her", "it", "you"),
+    "les": ("them", "you"),
+    "él": ("he", "him", "it"),
+    "ella": ("she", "her"),
+    "ellos": ("they", "them"),
+    "ellas": ("they", "them"),
+    "usted": ("you",),
+    "ustedes": ("you",),
+    "yo": ("I",),
+    "tú": ("you",),
+    "mí": ("me",),
+    "ti": ("you",),
+    "sí": ("oneself", "himself", "herself", "themselves"),
+    "nosotros": ("we", "us"),
+    "nosotras": ("we", "us"),
+    "vosotros": ("you",),
+    "vosotras": ("you",),
+}
+_PUNCT_TAGS = frozenset(
+    {"sent", "cm", "lpar", "rpar", "lquest", "rquest", "guio", "apos", "quot", "mon", "percent"}
+)
+_VERB_TAGS = frozenset({"vblex", "vbser", "vbhaver", "vbmod"})
+_NOMINAL_HEADS = frozenset({"det", "predet"})
+
+
+def is_word(token: Token) -> bool:
+    """Whether a token is a word (letters or digits), not punctuation or a symbol."""
+    if not any(ch.isalnum() for ch in token.surface):
+        return False
+    return not (token.analyses and token.analyses[0][0].pos in _PUNCT_TAGS)
+
+
+# -- choosing among the tagger's analyses ---------------------------------------------------
+
+
+def choose(tokens: Sequence[Token]) -> list[Analysis | None]:
+    """The analysis kept for each token (None for an unknown word)."""
+    chosen: list[Analysis | None] = [t.analyses[0] if t.analyses else None for t in tokens]
+    for i, token in enumerate(tokens):
+        if len(token.analyses) < 2:
+            continue
+        before = chosen[i - 1] if i > 0 else None
+        after = (
+            tokens[i + 1].analyses[0] if i + 1 < len(tokens) and tokens[i + 1].analyses else None
+        )
+        better = _rule(token, before, after, i == 0)
+        if better is not None:
+            chosen[i] = better
+    return chosen
+
+
+def _first(token: Token, pos: str) -> Analysis | None:
+    return next((a for a in token.analyses if a[0].pos == pos), None)
+
+
+def _rule(
+    token: Token, before: Analysis | None, after: Analysis | None, initial: bool
+) -> Analysis | None:
+    first = token.analyses[0][0]
+    prev = before[-1] if before else None
+    # After a determiner or a preposition+article, a word is a noun or adjective, not a
+    # finite verb ("el Gobierno", "la parte", "del cambio").
+    if first.pos in _VERB_TAGS and prev is not None and prev.pos in _NOMINAL_HEADS:
+        return _first(token, "n") or _first(token, "adj")
+    return None
+
+
+# -- words --------------------------------------------------------------------------------
+
+
+def build_words(
+    tokens: Sequence[Token], glossary: dict[Reading, tuple[str, ...]], offset: int
+) -> list[Word]:
+    """The words of one sentence; spans shifted by ``offset`` (the sentence's start)."""
+    chosen = choose(tokens)
+    words: list[Word] = []
+    for i, (token, analysis) in enumerate(zip(tokens, chosen, strict=True)):
+        if not is_word(token):
+            continue
+        start, end = offset + token.start, offset + token.end
+        if analysis is None:
+            words.append(_unknown(token, start, end, initial=not words))
+            continue
+        following = [chosen[j] for j in range(i + 1, min(i + 4, len(tokens)))]
+        parts = tuple(
+            _part_word(token.surface, start, end, r, glossary, following) for r in analysis
+        )
+        if len(parts) == 1:
+            words.append(parts[0])
+            continue
+        main_index = next((k for k, r in enumerate(analysis) if r.pos in _VERB_TAGS), 0)
+        main = parts[main_index]
+        glosses = main.glosses
+        if main_index == 0 and analysis[0].pos == "pr" and len(parts) == 2:
+            # A contraction: "del" -> "of the", "al" -> "to the".
+            article = parts[1].glosses[:1] or ("the",)
+            glosses = tuple(f"{g} {article[0]}" for g in main.glosses)
+        words.append(
+            Word(token.surface, start, end, main.lemma, main.upos, main.features, glosses, parts)
+        )
+    return words
+
+
+def _part_word(
+    surface: str,
+    start: int,
+    end: int,
+    reading: Reading,
+    glossary: dict[Reading, tuple[str, ...]],
+    following: Sequence[Analysis | None],
+) -> Word:
+    lemma = reading.lemma
+    if lemma == "prpers":  # Apertium's placeholder lemma of personal pronouns
+        lemma = _pronoun_lemma(surface, reading)
+    tag = _upos(reading, following)
+    glosses = glossary.get(reading, ())
+    if not glosses and reading.pos in ("prn", "rel"):
+        glosses = _PRONOUN_GLOSSES.get(lemma, ())
+    if reading.pos == "np" and not glosses:
+        glosses = (surface,)
+    return Word(surface, start, end, lemma, tag, ud.features(reading.tags), glosses)
+
+
+def _pronoun_lemma(surface: str, reading: Reading) -> str:
+    """A clitic's own form as its lemma (``lo``, ``se``, ``les``), lower case."""
+    text = surface.lower()
+    if "enc" in reading.tags:
+        for clitic in (
+            "selo",
+            "sela",
+            "selos",
+            "selas",
+            "nos",
+            "les",
+            "los",
+            "las",
+            "me",
+            "te",
+            "se",
+            "le",
+            "lo",
+            "la",
+            "os",
+        ):
+            if text.endswith(clitic):
+                return clitic[-3:] if len(clitic) > 3 and clitic.startswith("se") else clitic
+    return text
+
+
+def _upos(reading: Reading, following: Sequence[Analysis | None]) -> str:
+    tag = ud.upos(reading.tags)
+    pos = reading.pos
+    nxt = following[0][0] if following and following[0] else None
+    if pos == "vbhaver":
+        # "ha dicho": auxiliary; "hay", "había" + noun: the existential verb.
+        return "AUX" if nxt is not None and "pp" in nxt.tags else "VERB"
+    if pos == "vbmod":
+        return "AUX" if nxt is not None and "inf" in nxt.tags else "VERB"
+    if (
+        pos == "vblex"
+        and reading.lemma == "estar"
+        and nxt is not None
+        and ("ger" in nxt.tags or "pp" in nxt.tags or nxt.pos == "adj")
+    ):
+        return "AUX"
+    if pos == "cnjadv":
+        return "SCONJ"
+    if pos == "rel" and "adv" in reading.tags:
+        return "ADV"
+    if pos == "rel" and "an" in reading.tags and reading.lemma.startswith("cuy"):
+        return "DET"
+    return tag
+
+
+# -- unknown words ---------------------------------------------------------------------------
+
+_GUESSES: tuple[tuple[str, str, str], ...] = (
+    # (ending, replacement, UPOS): longest first, so the most specific ending wins.
+    ("aciones", "ación", "NOUN"),
+    ("iciones", "ición", "NOUN"),
+    ("mente", "mente", "ADV"),
+    ("aron", "ar", "VERB"),
+    ("ieron", "er", "VERB"),
+    ("ando", "ar", "VERB"),
+    ("iendo", "er", "VERB"),
+    ("ábamos", "ar", "VERB"),
+    ("aban", "ar", "VERB"),
+    ("aba", "ar", "VERB"),
+    ("ción", "ción", "NOUN"),
+    ("sión", "sión", "NOUN"),
+    ("dades", "dad", "NOUN"),
+    ("dad", "dad", "NOUN"),
+    ("ar", "ar", "VERB"),
+    ("er", "er", "VERB"),
+    ("ir", "ir", "VERB"),
+    ("os", "o", "NOUN"),
+    ("as", "a", "NOUN"),
+    ("es", "e", "NOUN"),
+)
+
+
+def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
+    """A word the analyser does not know: a name, or a guess from its ending."""
+    text = token.surface
+    if text.isdigit():
+        return Word(text, start, end, text, "NUM", "NumType=Card", (), known=False)
+    if text[:1].isupper() and (not initial or len(text) > 1):
+        return Word(text, start, end, text, "PROPN", "", (text,), known=False)
+    lower = text.lower()
+    for ending, replacement, tag in _GUESSES:
+        if lower.endswith(ending) and len(lower) > len(ending) + 2:
+            return Word(
+                text, start, end, lower[: -len(ending)] + replacement, tag, "", (), known=False
+            )
+    return Word(text, start, end, lower, "X", "", (), known=False)
+
+
+# -- glosses in context ------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_IRREGULAR = {
+    "be": "am is are was were been being",
+    "have": "has had having",
+    "do": "does did done",
+    "go": "goes went gone",
+    "say": "says said",
+    "make": "made",
+    "take": "took taken",
+    "give": "gave given",
+    "get": "got gotten",
+    "come": "came",
+    "see": "saw seen",
+    "know": "knew known",
+    "think": "thought",
+    "tell": "told",
+    "find": "found",
+    "leave": "left",
+    "hold": "held",
+    "keep": "kept",
+    "bring": "brought",
+    "begin": "began begun",
+    "meet": "met",
+    "lead": "led",
+    "feel": "felt",
+    "become": "became",
+    "show": "shown",
+    "hear": "heard",
+    "run": "ran",
+    "put": "put",
+    "set": "set",
+    "lose": "lost",
+    "pay": "paid",
+    "send": "sent",
+    "build": "built",
+    "fall": "fell fallen",
+    "rise": "rose risen",
+    "spend": "spent",
+    "write": "wrote written",
+    "speak": "spoke spoken",
+    "win": "won",
+    "choose": "chose chosen",
+    "grow": "grew grown",
+    "drive": "drove driven",
+    "buy": "bought",
+    "stand": "stood",
+    "understand": "understood",
+    "sell": "sold",
+    "seek": "sought",
+    "break": "broke broken",
+    "mean": "meant",
+    "reach": "reached",
+    "fight": "fought",
+    "wear": "wore worn",
+    "throw": "threw thrown",
+    "draw": "drew drawn",
+    "forget": "forgot",
+    "eat": "ate eaten",
+    "hide": "hid hidden",
+    "bear": "bore borne",
+    "tear": "tore torn",
+    "fly": "flew flown",
+    "sing": "sang sung",
+    "drink": "drank",
+    "swim": "swam",
+    "sit": "sat",
+    "lie": "lay lain",
+    "lay": "laid",
+    "cut": "cut",
+    "hit": "hit",
+    "let": "let",
+    "strike": "struck",
+    "teach": "taught",
+    "catch": "caught",
+    "sleep": "slept",
+    "can": "could",
+    "will": "would",
+    "may": "might",
+    "shall": "should",
+}
+
+
+def _forms(word: str) -> set[str]:
+    """English inflections of a word, regular and common irregular ones."""
+    forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing"}
+    if word.endswith("e"):
+        forms.add(word[:-1] + "ing")
+    if word.endswith("y") and len(word) > 2:
+        forms.update({word[:-1] + "ies", word[:-1] + "ied"})
+    if len(word) > 2 and word[-1] not in "aeiouwyx" and word[-2] in "aeiou":
+        forms.update({word + word[-1] + "ed", word + word[-1] + "ing"})
+    forms.update(_IRREGULAR.get(word, "").split())
+    return forms
+
+
+def _in_translation(gloss: str, english: set[str], text: str) -> bool:
+    words = gloss.lower().split()
+    if not words:
+        return False
+    if len(words) == 1:
+        return bool(_forms(words[0]) & english)
+    head = "|".join(re.escape(f) for f in sorted(_forms(words[0])))
+    rest = r"\s+".join(re.escape(w) for w in words[1:])
+    return re.search(rf"\b(?:{head})\s+{rest}\b", text) is not None
+
+
+def order_glosses(word: Word, english: str) -> tuple[str, ...]:
+    """``word.glosses`` with the ones ``english`` (its sentence's translation) uses first."""
+    if len(word.glosses) < 2 or not english:
+        return word.glosses
+    lowered = english.lower()
+    tokens = set(_WORD.findall(lowered))
+    used = [g for g in word.glosses if _in_translation(g, tokens, lowered)]
+    return tuple(used + [g for g in word.glosses if g not in used])
+
+
+def is_untranslated(word: Word, english: str) -> bool:
+    """Whether ``english`` kept this Spanish word as it is instead of translating it."""
+    if not english or word.upos in ("PROPN", "NUM") or (word.known and len(word.text) < 4):
+        return False
+    surface = _fold(word.text)
+    if any(_fold(g) == surface for g in word.glosses):
+        return False  # "radio" -> "radio": translated, it just looks the same
+    return surface in {_fold(w) for w in _WORD.findall(english)}
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()

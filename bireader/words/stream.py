@@ -1,0 +1,315 @@
+"""Apertium's Spanish analysis of whole documents: one ``lt-proc | apertium-tagger`` run.
+
+The stages are the ones the ``spa-eng`` mode names (its morphological analyser
+``spa-eng.automorf.bin``, tagger ``spa-eng.prob`` and bilingual dictionary
+``spa-eng.autobil.bin``), run on their own instead of the whole translation:
+
+1. every sentence is framed exactly as the translation engine frames it
+   (:func:`bireader.translation.apertium.encode`, NUL-separated, null-flush mode), so
+   each output chunk is checked against its own frame and belongs to one sentence;
+2. ``lt-proc -z -w spa-eng.automorf.bin | apertium-tagger -z -g -f spa-eng.prob``
+   gives every word's analyses, the tagger's choice first;
+3. every distinct analysis of the document is looked up once in the bilingual
+   dictionary with ``lt-proc -b spa-eng.autobil.bin`` (one more process per document).
+
+A word's character span is found by walking the sentence: each lexical unit's surface
+form is the source text itself, so ``sentence[start:end] == surface``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from bireader.errors import EngineUnavailable, TranslationFailed
+from bireader.translation.apertium import (
+    _END,
+    _MODE_DIRS,
+    _PROTECTED,
+    _START,
+    INSTALL,
+    PAIR,
+    _kill_group,
+    _tokens,
+    encode,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One part of an analysis: ``rueda<n><f><sg># de prensa`` is lemma ``rueda de prensa``."""
+
+    lemma: str
+    tags: tuple[str, ...]
+    head: str = ""
+    """The lemma's first word when the lemma has a ``#`` tail (``rueda``), else ``""``."""
+
+    @property
+    def pos(self) -> str:
+        return self.tags[0] if self.tags else ""
+
+    def bidix_key(self) -> str:
+        """The lexical form the bilingual dictionary is looked up with."""
+        if self.head:
+            lemma = f"{_escape(self.head)}#{_escape(self.lemma[len(self.head) :])}"
+        else:
+            lemma = _escape(self.lemma)
+        return lemma + "".join(f"<{tag}>" for tag in self.tags)
+
+
+Analysis = tuple[Reading, ...]
+"""All parts of one reading of a word: ``del`` is ``de<pr>`` + ``el<det>...``."""
+
+
+@dataclass(slots=True)
+class Token:
+    """A lexical unit of one sentence: span, surface and analyses (the tagger's first)."""
+
+    surface: str
+    start: int
+    end: int
+    analyses: list[Analysis] = field(default_factory=list)
+    """Empty for a word the analyser does not know."""
+
+    @property
+    def known(self) -> bool:
+        return bool(self.analyses)
+
+
+@dataclass(frozen=True, slots=True)
+class Stages:
+    """Paths of the files the ``spa-eng`` mode uses."""
+
+    automorf: str
+    prob: str
+    autobil: str
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\\[\]^$/<>@{}+#*])", r"\\\1", text)
+
+
+@cache
+def stages() -> Stages:
+    """The ``spa-eng`` mode's analyser, tagger and bidix, read from its mode file."""
+    for directory in _MODE_DIRS:
+        mode = directory / f"{PAIR}.mode"
+        if not mode.is_file():
+            continue
+        text = mode.read_text("utf-8", "replace")
+        found: dict[str, str] = {}
+        for name in ("automorf.bin", "prob", "autobil.bin"):
+            match = re.search(rf"'?([^'\s]*{re.escape(PAIR)}\.{re.escape(name)})'?", text)
+            if match and Path(match.group(1)).is_file():
+                found[name] = match.group(1)
+        if len(found) == 3:
+            return Stages(found["automorf.bin"], found["prob"], found["autobil.bin"])
+    raise EngineUnavailable(
+        f"apertium's {PAIR} analyser, tagger or dictionary is missing; install it with: {INSTALL}"
+    )
+
+
+def ready() -> str | None:
+    """None when the analysis can run, else why not (one line)."""
+    for program in ("lt-proc", "apertium-tagger"):
+        if shutil.which(program) is None:
+            return f"{program} is not installed; install it with: {INSTALL}"
+    try:
+        stages()
+    except EngineUnavailable as exc:
+        return str(exc)
+    return None
+
+
+def _run(command: list[str], data: bytes, what: str) -> str:
+    timeout = 30.0 + len(data) / 2000
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise TranslationFailed(f"cannot run {what}: {exc}") from exc
+    try:
+        out, err = process.communicate(data, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        _kill_group(process)
+        raise TranslationFailed(f"{what} did not finish within {timeout:.0f} s") from exc
+    if process.returncode != 0:
+        lines = err.decode("utf-8", "replace").strip().splitlines()
+        raise TranslationFailed(
+            f"{what} failed: {lines[0] if lines else f'exit status {process.returncode}'}"
+        )
+    return out.decode("utf-8", "replace")
+
+
+def analyse(sentences: Sequence[str]) -> list[list[Token]]:
+    """The tokens of each sentence (one process pipeline for all of them)."""
+    found: dict[int, list[Token]] = {i: [] for i, s in enumerate(sentences) if not s.strip()}
+    todo = [i for i in range(len(sentences)) if i not in found]
+    if todo:
+        failed = _analyse_into(found, todo, sentences)
+        for index in failed:  # a broken frame: retry alone, then give up loudly
+            if _analyse_into(found, [index], sentences):
+                raise TranslationFailed(
+                    f"apertium analysis could not be mapped to sentence {index + 1}: "
+                    f"{sentences[index][:60]!r}"
+                )
+    return [found[i] for i in range(len(sentences))]
+
+
+def _analyse_into(
+    found: dict[int, list[Token]], indices: list[int], sentences: Sequence[str]
+) -> list[int]:
+    paths = stages()
+    data = "".join(encode(i, sentences[i], verbatim=_PROTECTED) + "\0" for i in indices).encode(
+        "utf-8", "replace"
+    )
+    script = 'lt-proc -z -w "$1" | apertium-tagger -z -g -f "$2"'
+    out = _run(["sh", "-c", script, "sh", paths.automorf, paths.prob], data, "apertium analysis")
+    chunks = out.split("\0")
+    failed = []
+    for position, index in enumerate(indices):
+        chunk = chunks[position] if position < len(chunks) else ""
+        tokens = _parse_chunk(chunk, index, sentences[index])
+        if tokens is None:
+            failed.append(index)
+        else:
+            found[index] = tokens
+    return failed
+
+
+def _parse_chunk(chunk: str, index: int, sentence: str) -> list[Token] | None:
+    pieces = _tokens(chunk)
+    if pieces is None or len(pieces) < 2:
+        return None
+    if pieces[0] != ("blank", f"{_START}{index}") or pieces[-1] != ("blank", f"{_END}{index}"):
+        return None
+    units: list[list[list[str]]] = []  # each unit: its '/'-separated fields
+    current: list[list[str]] | None = None
+    body = pieces[1:-1]
+    follows_blank: list[bool] = []
+    for position, (kind, value) in enumerate(body):
+        if current is None:
+            if (kind, value) == ("bare", "^"):
+                current = [[]]
+            elif kind == "blank" and value.startswith((_START, _END)):
+                return None
+            continue
+        if kind == "bare" and value == "$":
+            units.append(current)
+            following = body[position + 1] if position + 1 < len(body) else None
+            follows_blank.append(following == ("blank", ""))
+            current = None
+        elif kind == "bare" and value == "/":
+            current.append([])
+        elif kind == "bare":
+            current[-1].append(value)
+        else:  # an escaped character: a literal one
+            current[-1].append("\\" + value if value in "<>+#" else value)
+    if current is not None:
+        return None
+    # The period + empty superblank encode() adds to close the sentence.
+    if units and follows_blank[-1] and "".join(units[-1][0]) == ".":
+        units.pop()
+    tokens: list[Token] = []
+    cursor = 0
+    for fields in units:
+        surface = "".join(fields[0]).replace("\\", "")
+        start = sentence.find(surface, cursor)
+        if start < 0 or not surface:
+            continue  # text encode() passed in a superblank or changed: not a word
+        end = start + len(surface)
+        cursor = end
+        analyses = ["".join(f) for f in fields[1:]]
+        if len(analyses) == 1 and analyses[0].startswith("*"):
+            tokens.append(Token(surface, start, end))
+            continue
+        parsed = [_parse_analysis(a) for a in analyses]
+        tokens.append(Token(surface, start, end, [p for p in parsed if p]))
+    return tokens
+
+
+_PART = re.compile(r"^((?:\\.|[^<\\])*)((?:<[^<>]+>)*)((?:#.*)?)$")
+
+
+def _parse_analysis(text: str) -> Analysis:
+    readings: list[Reading] = []
+    for part in re.split(r"(?<!\\)\+", text):
+        match = _PART.match(part)
+        if match is None:
+            return ()
+        lemma = match.group(1).replace("\\", "")
+        tags = tuple(re.findall(r"<([^<>]+)>", match.group(2)))
+        tail = match.group(3)[1:].replace("\\", "")
+        if tail:
+            readings.append(Reading(lemma + tail, tags, head=lemma))
+        else:
+            readings.append(Reading(lemma, tags))
+    return tuple(readings)
+
+
+# -- the bilingual dictionary ---------------------------------------------------------------
+
+
+def lookup(readings: Iterable[Reading]) -> dict[Reading, tuple[str, ...]]:
+    """English translations of each reading, in the dictionary's order (one process)."""
+    todo = list(dict.fromkeys(r for r in readings if r.tags))
+    if not todo:
+        return {}
+    data = "".join(f"^{r.bidix_key()}$\n" for r in todo).encode("utf-8", "replace")
+    out = _run(["lt-proc", "-b", stages().autobil], data, "apertium dictionary lookup")
+    units = _split_units(out)
+    if len(units) != len(todo):
+        raise TranslationFailed(
+            f"apertium dictionary lookup returned {len(units)} entries for {len(todo)}"
+        )
+    return {reading: _glosses(fields[1:]) for reading, fields in zip(todo, units, strict=True)}
+
+
+def _split_units(text: str) -> list[list[str]]:
+    units: list[list[str]] = []
+    position, size = 0, len(text)
+    while position < size:
+        if text[position] != "^":
+            position += 1 if text[position] != "\\" else 2
+            continue
+        fields: list[str] = [""]
+        position += 1
+        while position < size and text[position] != "$":
+            char = text[position]
+            if char == "\\" and position + 1 < size:
+                fields[-1] += text[position + 1]
+                position += 2
+                continue
+            if char == "/":
+                fields.append("")
+            else:
+                fields[-1] += char
+            position += 1
+        position += 1
+        units.append(fields)
+    return units
+
+
+def _glosses(alternatives: Sequence[str]) -> tuple[str, ...]:
+    glosses: list[str] = []
+    for alternative in alternatives:
+        if not alternative or alternative.startswith("@"):
+            continue
+        match = _PART.match(alternative)
+        if match is None:
+            continue
+        gloss = (match.group(1) + match.group(3)[1:]).replace("#", "").strip()
+        gloss = " ".join(gloss.split())
+        if gloss and gloss not in glosses and gloss.lower() != "prpers":
+            glosses.append(gloss)
+    return tuple(glosses)

@@ -1,0 +1,190 @@
+"""bireader.analyze with the real Apertium spa-eng analyser, tagger and dictionary."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+import bireader
+from bireader.model import BilingualDocument, Pair, Provenance, Word
+from bireader.translation.apertium import _PROTECTED
+from bireader.words import analyze, analyze_sentences
+from bireader.words.ud import UPOS_TAGS, describe
+
+pytestmark = [pytest.mark.apertium, pytest.mark.usefixtures("apertium_words")]
+
+REPO = Path(__file__).resolve().parents[2]
+TEXTS = sorted((REPO / "texts").glob("*.es.txt"))
+UD_FEATURES = {
+    "Definite": {"Def", "Ind"},
+    "Degree": {"Abs", "Cmp"},
+    "Gender": {"Masc", "Fem"},
+    "Mood": {"Ind", "Sub", "Imp", "Cnd"},
+    "NumType": {"Card", "Ord"},
+    "Number": {"Sing", "Plur"},
+    "Person": {"1", "2", "3"},
+    "Poss": {"Yes"},
+    "PronType": {"Art", "Dem", "Ind", "Int", "Prs", "Rel"},
+    "Reflex": {"Yes"},
+    "Tense": {"Pres", "Past", "Imp", "Fut"},
+    "VerbForm": {"Fin", "Inf", "Ger", "Part"},
+}
+
+
+def words_of(sentence: str, translation: str | None = None) -> list[Word]:
+    found = analyze_sentences([sentence], [0], None if translation is None else [translation])
+    return list(found[0])
+
+
+def by_text(words: list[Word]) -> dict[str, Word]:
+    return {w.text: w for w in words}
+
+
+def bilingual(text: str, target: str) -> BilingualDocument:
+    doc = bireader.read(text)
+    sentences = list(doc.sentences())
+    assert len(sentences) == 1
+    pair = Pair(sentences[0], target, 0, doc.blocks[0].kind, "test")
+    return BilingualDocument(doc, (pair,), Provenance("test", "1"))
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)
+def test_every_word_of_the_articles_has_exact_offsets_and_ud_tags(path: Path) -> None:
+    doc = bireader.read(path)
+    per_sentence = analyze(doc, cache=False)
+    sentences = list(doc.sentences())
+    assert len(per_sentence) == len(sentences)
+    count = 0
+    for sentence, words in zip(sentences, per_sentence, strict=True):
+        previous_end = sentence.start
+        for word in words:
+            assert doc.text[word.start : word.end] == word.text
+            assert sentence.start <= word.start < word.end <= sentence.end
+            assert word.start >= previous_end, "words overlap or are out of order"
+            previous_end = word.end
+            assert word.upos in UPOS_TAGS and word.upos != "PUNCT"
+            for feature in filter(None, word.features.split("|")):
+                name, value = feature.split("=")
+                assert value in UD_FEATURES[name], feature
+            assert word.features.split("|") == sorted(
+                word.features.split("|"), key=lambda f: f.split("=")[0].lower()
+            )
+            for part in word.parts:
+                assert (part.start, part.end, part.text) == (word.start, word.end, word.text)
+            count += 1
+        # Every letter of the sentence belongs to some word, except in URLs and e-mails.
+        covered = {i for w in words for i in range(w.start, w.end)}
+        for match in _PROTECTED.finditer(sentence.text):
+            covered.update(range(sentence.start + match.start(), sentence.start + match.end()))
+        for i in range(sentence.start, sentence.end):
+            if doc.text[i].isalpha():
+                assert i in covered, (doc.text[i - 10 : i + 10], sentence.text)
+    assert count > 200
+
+
+def test_multiword_expressions_are_one_unit_with_their_own_gloss() -> None:
+    words = by_text(
+        words_of("La ley entró en vigor sin cambios y dio una rueda de prensa a largo plazo.")
+    )
+    press = words["rueda de prensa"]
+    assert (press.lemma, press.upos) == ("rueda de prensa", "NOUN")
+    assert "press conference" in press.glosses
+    assert "in force" in words["en vigor"].glosses
+    assert "unchanged" in words["sin cambios"].glosses
+    assert words["a largo plazo"].upos == "ADV"
+    assert "prensa" not in words and "vigor" not in words
+
+
+def test_enclitic_verbs_are_verb_plus_pronouns() -> None:
+    words = by_text(words_of("Quiso presentarse y dárselo."))
+    present = words["presentarse"]
+    assert (present.lemma, present.upos) == ("presentar", "VERB")
+    assert "VerbForm=Inf" in present.features
+    assert [(p.lemma, p.upos) for p in present.parts] == [("presentar", "VERB"), ("se", "PRON")]
+    assert "present" in present.glosses
+    give = words["dárselo"]
+    assert [p.lemma for p in give.parts] == ["dar", "se", "lo"]
+    assert give.lemma == "dar" and "give" in give.glosses
+    assert all(p.glosses for p in give.parts)
+
+
+def test_contractions_are_their_parts() -> None:
+    words = by_text(words_of("El director del fondo fue al mercado."))
+    of_the = words["del"]
+    assert [(p.lemma, p.upos) for p in of_the.parts] == [("de", "ADP"), ("el", "DET")]
+    assert of_the.upos == "ADP" and of_the.glosses[0] == "of the"
+    assert [p.lemma for p in words["al"].parts] == ["a", "el"]
+    assert words["al"].glosses[0] == "to the"
+
+
+def test_unknown_words_say_so_with_a_guessed_lemma() -> None:
+    words = by_text(words_of("Los zorblientos trompaban con Xülfrado."))
+    noun = words["zorblientos"]
+    assert noun.known is False and noun.lemma == "zorbliento" and noun.upos == "NOUN"
+    verb = words["trompaban"]
+    assert verb.known is False and verb.lemma == "trompar" and verb.upos == "VERB"
+    name = words["Xülfrado"]
+    assert name.known is False and name.upos == "PROPN"
+    assert words["con"].known is True
+
+
+def test_glosses_are_ordered_by_the_sentences_translation() -> None:
+    sentence = "Llevan un abrigo."
+    plain = by_text(words_of(sentence))["Llevan"].glosses
+    assert len(plain) >= 3
+    last = plain[-1]
+    ordered = by_text(words_of(sentence, f"They {last} a coat."))["Llevan"].glosses
+    assert ordered[0] == last
+    assert sorted(ordered) == sorted(plain)
+    # Inflected forms count: "wore" is "wear", "carried" is "carry".
+    assert by_text(words_of(sentence, "They wore a coat."))["Llevan"].glosses[0] == "wear"
+    assert by_text(words_of(sentence, "They carried a coat."))["Llevan"].glosses[0] == "carry"
+
+
+def test_untranslated_words_are_marked() -> None:
+    bi = analyze(
+        bilingual("Los funcionarios llegaron ayer.", "The funcionarios arrived yesterday.")
+    )
+    words = by_text(list(bi.pairs[0].words))
+    assert words["funcionarios"].untranslated is True
+    assert words["llegaron"].untranslated is False
+    assert words["ayer"].untranslated is False
+
+
+def test_analyze_a_bilingual_document_returns_a_new_frozen_value() -> None:
+    bi = bilingual(
+        "El Gobierno dio una rueda de prensa.", "The Government gave a press conference."
+    )
+    done = analyze(bi)
+    assert done is not bi and bi.pairs[0].words == ()
+    assert [w.text for w in done.pairs[0].words] == [
+        "El",
+        "Gobierno",
+        "dio",
+        "una",
+        "rueda de prensa",
+    ]
+    gov = done.pairs[0].words[1]
+    assert (gov.lemma, gov.upos) == ("gobierno", "NOUN")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        gov.lemma = "x"  # type: ignore[misc]
+    assert done.pairs[0].target == bi.pairs[0].target
+    assert bireader.analyze is analyze
+
+
+def test_the_cache_serves_a_second_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bireader.words import stream
+
+    text = "Las negociaciones se consideran delicadas."
+    first = analyze_sentences([text], [3])
+    monkeypatch.setattr(stream, "analyse", lambda *a, **k: pytest.fail("not cached"))
+    assert analyze_sentences([text], [3]) == first
+    with pytest.raises(pytest.fail.Exception):
+        analyze_sentences([text], [3], cache=False)
+
+
+def test_plain_words_for_a_learner() -> None:
+    said = by_text(words_of("Dijeron que no."))["Dijeron"]
+    assert describe(said.upos, said.features) == "verb · preterite · 3rd person plural"
