@@ -32,13 +32,16 @@ from bireader.model import (
     Pair,
     Provenance,
     Sentence,
+    Word,
     block_kind,
 )
 from bireader.text import LONE_SURROGATE
 
 FORMAT = "json"
-SCHEMA_VERSION = 1
-"""Bumped on any change a reader of older files would trip over."""
+SCHEMA_VERSION = 2
+"""Bumped on any change a reader of older files would trip over (2: pairs carry ``words``)."""
+READABLE_VERSIONS = (1, 2)
+"""Every layout :func:`from_dict` reads; a version-1 file simply has no words."""
 
 _log = logging.getLogger("bireader")
 
@@ -77,6 +80,7 @@ def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, An
                 "block_kind": p.block_kind,
                 "engine": p.engine,
                 "flags": list(p.flags),
+                "words": [word_to_dict(w) for w in p.words],
             }
             for i, p in enumerate(bi.pairs)
         ],
@@ -89,6 +93,51 @@ def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, An
             "signature": prov.signature(),
         },
     }
+
+
+def word_to_dict(word: Word) -> dict[str, Any]:
+    """A ``Word`` as JSON-ready data (its ``parts`` too).
+
+    >>> word_to_dict(Word("del", 3, 6, "de", "ADP", glosses=("of the",)))["glosses"]
+    ['of the']
+    """
+    return {
+        "text": word.text,
+        "start": word.start,
+        "end": word.end,
+        "lemma": word.lemma,
+        "upos": word.upos,
+        "features": word.features,
+        "glosses": list(word.glosses),
+        "parts": [word_to_dict(p) for p in word.parts],
+        "known": word.known,
+        "untranslated": word.untranslated,
+    }
+
+
+def _word_from_dict(where: str, raw: Mapping[str, Any], text: str) -> Word:
+    _check_object(where, raw, _WORD)
+    if "parts" not in raw:
+        raise InputError(f"{where}.parts is missing")
+    _check_span(where, raw["start"], raw["end"], len(text))
+    if text[raw["start"] : raw["end"]] != raw["text"]:
+        raise InputError(f"{where}: offsets {raw['start']}:{raw['end']} do not match its text")
+    _check_array(f"{where}.parts", raw["parts"], {})
+    return Word(
+        text=raw["text"],
+        start=raw["start"],
+        end=raw["end"],
+        lemma=raw["lemma"],
+        upos=raw["upos"],
+        features=raw["features"],
+        glosses=tuple(raw["glosses"]),
+        parts=tuple(
+            _word_from_dict(f"{where}.parts[{i}]", part, text)
+            for i, part in enumerate(raw["parts"])
+        ),
+        known=raw["known"],
+        untranslated=raw["untranslated"],
+    )
 
 
 def document_to_dict(document: Document) -> dict[str, Any]:
@@ -183,9 +232,10 @@ def from_dict(data: Mapping[str, Any]) -> BilingualDocument:
     sentence inside its block, ``source == text[start:end]``.
     """
     schema = data.get("schema") if isinstance(data, Mapping) else None
-    if isinstance(schema, bool) or schema != SCHEMA_VERSION:  # True == 1 in Python
+    if isinstance(schema, bool) or schema not in READABLE_VERSIONS:  # True == 1 in Python
         found = schema if isinstance(data, Mapping) else type(data).__name__
-        raise InputError(f"unsupported bireader JSON schema {found!r} (expected {SCHEMA_VERSION})")
+        expected = " or ".join(str(v) for v in READABLE_VERSIONS)
+        raise InputError(f"unsupported bireader JSON schema {found!r} (expected {expected})")
     _check_top(data)
     doc = data["document"]
     raw_pairs: list[dict[str, Any]] = data["pairs"]
@@ -222,6 +272,15 @@ def from_dict(data: Mapping[str, Any]) -> BilingualDocument:
                 f"{where}: block_kind {raw['block_kind']!r} differs from block "
                 f"{block_index}'s kind {block['kind']!r}"
             )
+        words: tuple[Word, ...] = ()
+        if "words" in raw:
+            _check_array(f"{where}.words", raw["words"], {})
+            words = tuple(
+                _word_from_dict(f"{where}.words[{i}]", w, text) for i, w in enumerate(raw["words"])
+            )
+            for i, word in enumerate(words):
+                if not sentence.start <= word.start <= word.end <= sentence.end:
+                    raise InputError(f"{where}.words[{i}]: lies outside its sentence")
         pair = Pair(
             source=sentence,
             target=raw["target"],
@@ -229,6 +288,7 @@ def from_dict(data: Mapping[str, Any]) -> BilingualDocument:
             block_kind=_kind(raw["block_kind"]),
             engine=raw["engine"],
             flags=tuple(raw["flags"]),
+            words=words,
         )
         pairs.append(pair)
         sentences.setdefault(block_index, []).append(sentence)
@@ -278,6 +338,7 @@ _OFFSET = "an integer >= 0"
 _STR_LIST = "a list of strings"
 _STR_MAP = "an object of strings"
 _KIND = "a block kind"
+_BOOL = "true or false"
 
 _TOP: dict[str, str] = {
     "bireader_version": _NONEMPTY,
@@ -302,6 +363,17 @@ _PAIR: dict[str, str] = {
     "block_kind": _KIND,
     "engine": _STR,
     "flags": _STR_LIST,
+}
+_WORD: dict[str, str] = {
+    "text": _STR,
+    "start": _OFFSET,
+    "end": _OFFSET,
+    "lemma": _STR,
+    "upos": _STR,
+    "features": _STR,
+    "glosses": _STR_LIST,
+    "known": _BOOL,
+    "untranslated": _BOOL,
 }
 _PROVENANCE: dict[str, str] = {
     "engine": _STR,
@@ -329,6 +401,8 @@ def _fits(rule: str, value: Any) -> bool:
         return isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values())
     if rule == _KIND:
         return isinstance(value, str) and value in BLOCK_KINDS
+    if rule == _BOOL:
+        return isinstance(value, bool)
     return isinstance(value, str) and _CREATED.fullmatch(value) is not None  # created
 
 

@@ -83,7 +83,7 @@ def test_export_to_file_and_read_back(tmp_path: Path) -> None:
 def test_write_to_stream() -> None:
     buffer = io.BytesIO()
     bireader.export(make_bilingual(), buffer, format="json")
-    assert json.loads(buffer.getvalue().decode("utf-8"))["schema"] == 1
+    assert json.loads(buffer.getvalue().decode("utf-8"))["schema"] == bjson.SCHEMA_VERSION
 
 
 def test_unknown_option_is_refused() -> None:
