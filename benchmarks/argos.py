@@ -75,7 +75,7 @@ class CappedTranslator:
 
 
 def _documents(paths: Sequence[Path]) -> list[Any]:
-    from bireader.reader import read
+    from bireader.reading import read
 
     return [read(str(path)) for path in paths]
 

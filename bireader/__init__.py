@@ -22,7 +22,7 @@ from bireader.errors import (
 from bireader.formats.base import export
 from bireader.formats.tmx import read_tmx
 from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence, Word
-from bireader.reader import read
+from bireader.reading import read
 from bireader.segment import segment_document, split_sentences
 from bireader.translation.pipeline import translate
 from bireader.words import analyze

@@ -21,7 +21,7 @@ import click
 from bireader._version import __version__
 from bireader.errors import BireaderError, ExportError
 from bireader.formats.base import EXPORTERS
-from bireader.reader import FORMATS as READ_FORMATS
+from bireader.reading import FORMATS as READ_FORMATS
 from bireader.translation.base import engine_names
 
 
@@ -183,23 +183,6 @@ def _input_source(file: str) -> Any:
     return Path(file)
 
 
-def _article_path(file: str) -> Any:
-    """FILE as the reader takes it ('-' or a Path); a bilingual .json/.tmx is refused."""
-    from pathlib import Path
-
-    from bireader.errors import InputError
-    from bireader.formats.base import bilingual_reader
-
-    if file in ("-", ""):
-        return _input_source(file)
-    if bilingual_reader(file) is not None:
-        raise InputError(
-            f"{file}: a bilingual {Path(file).suffix.lstrip('.').upper()} file, not an article; "
-            f"to write it in another format run `bireader export {file} -o OUT.html`"
-        )
-    return _input_source(file)
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="bireader")
 @click.option("-v", "--verbose", count=True, help="Log more to stderr (-vv for debug).")
@@ -233,10 +216,10 @@ def run() -> None:
 @_INPUT_FORMAT
 def segment(file: str, as_json: bool, input_format: str | None) -> None:
     """Print the sentences of FILE ('-' for stdin), one per line."""
-    from bireader.reader import read
+    from bireader.reading import read
 
     # FILE is always a path here (never text), so a missing one is an error.
-    document = read(_article_path(file), format=input_format)
+    document = read(_input_source(file), format=input_format)
     if as_json:
         from bireader.formats.json import document_to_dict
 
@@ -275,7 +258,7 @@ def translate_command(
     from pathlib import Path
 
     from bireader.formats.base import export
-    from bireader.reader import read
+    from bireader.reading import read
     from bireader.translation.pipeline import translate
 
     if output != "-" and Path(output).suffix.lower() != ".json":
@@ -284,7 +267,7 @@ def translate_command(
             "(for .html, .tmx or .tsv run `bireader export`)",
             param_hint="'-o' / '--output'",
         )
-    document = read(_article_path(file), format=input_format)
+    document = read(_input_source(file), format=input_format)
     with progress_bar("Translating") as progress:
         bi = translate(
             document, engine, cache=not no_cache, progress=progress, fallback=not no_fallback
@@ -561,7 +544,9 @@ def export_command(
     whose pairs are used as they are, without translating. Each written file is
     named on stderr.
     """
-    from bireader.formats.base import bilingual_reader, export_each
+    from bireader.formats.base import export_each
+    from bireader.model import BilingualDocument
+    from bireader.reading import open_input
 
     formats = _check_outputs(file, outputs, output_format)
     options: dict[str, dict[str, Any]] = {}
@@ -579,27 +564,25 @@ def export_command(
     if with_context:
         options["tsv"] = {"with_context": True}
 
-    read_bilingual = bilingual_reader(file) if file not in ("-", "") else None
-    if read_bilingual is not None:
-        for option, given in (
+    given = open_input(_input_source(file), format=input_format)
+    if isinstance(given, BilingualDocument):
+        for option, used in (
             ("--engine", engine != "auto"),
             ("--no-cache", no_cache),
             ("--no-fallback", no_fallback),
             ("--input-format", input_format is not None),
         ):
-            if given:
+            if used:
                 raise click.UsageError(
                     f"{option} applies to an article; {file} is already translated"
                 )
-        bi = read_bilingual(file)
+        bi = given
     else:
-        from bireader.reader import read
         from bireader.translation.pipeline import translate
 
-        document = read(_input_source(file), format=input_format)
         with progress_bar("Translating") as progress:
             bi = translate(
-                document, engine, cache=not no_cache, progress=progress, fallback=not no_fallback
+                given, engine, cache=not no_cache, progress=progress, fallback=not no_fallback
             )
 
     files = {output for output in outputs if output != "-"}

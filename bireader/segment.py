@@ -17,6 +17,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from typing import Final, Literal
 
+from bireader.chardata import INVISIBLE, LINE_BREAKS
 from bireader.errors import InputError
 from bireader.model import Document, Sentence
 
@@ -114,9 +115,9 @@ _DOTTED_PAIRS: Final[frozenset[tuple[str, str]]] = frozenset(
     if all(pair)
 )
 
-# Invisible format characters (zero-width space, non-joiner, joiner, word joiner, byte
-# order mark, soft hyphen): skipped and trimmed like whitespace around sentences.
-_INVISIBLE: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# Invisible format characters (``bireader.chardata.INVISIBLE``): skipped and trimmed
+# like whitespace around sentences.
+_INVISIBLE: Final = INVISIBLE
 _DROP_INVISIBLE: Final = str.maketrans("", "", _INVISIBLE)
 
 _TERMINALS: Final = ".!?…"
@@ -124,7 +125,7 @@ _CLOSERS: Final = "\"”’'»)]}"
 _OPENERS: Final = "¿¡«“‘\"'([{—–-"
 
 # A line (a newline always ends a segment).
-_LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_LINE = re.compile(f"[^{LINE_BREAKS}]+")
 # A candidate: a run of terminals and closers holding at least one terminal, followed by
 # whitespace (invisible characters may come first) or by an opening ¿ or ¡ ("¿Qué?¿Cómo?").
 # Matched from the start of a run only, possessively: linear on any input.

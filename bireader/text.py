@@ -8,14 +8,7 @@ True
 
 from __future__ import annotations
 
-import re
-
-XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""A character no XML 1.0 document may hold: C0 controls but tab, LF and CR, lone
-surrogates, U+FFFE and U+FFFF."""
-
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-"""A lone surrogate: a ``str`` may hold one, UTF-8 cannot encode it."""
+from bireader.chardata import LONE_SURROGATE, XML_FORBIDDEN
 
 
 def xml_safe(text: str, replacement: str = "") -> str:

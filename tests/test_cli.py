@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from bireader import __version__
 from bireader.cli import main
-from bireader.formats.base import bilingual_reader, export
+from bireader.formats.base import export
 from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence
+from bireader.reading.formats import format_for_suffix
 
 DATA = Path(__file__).parent / "data" / "reader"
 
@@ -64,10 +65,13 @@ def test_verbosity_sets_the_log_level(runner: CliRunner, flags: list[str], level
 
 
 def test_only_tmx_and_json_are_read_back() -> None:
-    assert bilingual_reader("memory.tmx") is not None
-    assert bilingual_reader("pairs.JSON") is not None
-    assert bilingual_reader("article.html") is None
-    assert bilingual_reader("article.txt") is None
+    def kind(suffix: str) -> str | None:
+        fmt = format_for_suffix(suffix)
+        return fmt.kind if fmt is not None else None
+
+    assert kind(".tmx") == kind(".JSON") == "bilingual"
+    assert kind(".html") == kind(".txt") == "article"
+    assert kind(".tsv") is None
 
 
 def _bilingual() -> BilingualDocument:

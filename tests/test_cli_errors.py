@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from doubles import LowerEngine
 
 import bireader
-from bireader import reader
 from bireader.cli import main
 from bireader.errors import ExportError, InputError
 from bireader.formats.tmx import read_tmx
+from bireader.reading import source as reader
 
 REPO = Path(__file__).resolve().parents[1]
 TMX = REPO / "tests" / "data" / "tmx" / "remote_dtd.tmx"

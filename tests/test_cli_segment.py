@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from bireader.cli import main
-from bireader.reader import read
+from bireader.reading import read
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "texts" / "miami-talks.es.txt"

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from bireader.cli import main
 from bireader.errors import TranslationFailed
 from bireader.model import Provenance
-from bireader.reader import read
+from bireader.reading import read
 from bireader.translation import base
 from bireader.translation.base import EngineStatus
 

@@ -16,7 +16,7 @@ import pytest
 import bireader
 from bireader.errors import InputError
 from bireader.model import Document
-from bireader.reader import parse_text, read
+from bireader.reading import parse_text, read
 from bireader.segment import segment_document
 
 DATA = Path(__file__).parent / "data" / "reader"
@@ -794,16 +794,10 @@ def test_a_line_of_invisible_characters_is_blank(char: str, fmt: str) -> None:
         read(f"{char}\n \n{char}", format=fmt)
 
 
-def test_reader_blanks_every_character_the_segmenter_trims() -> None:
-    from bireader import reader, segment
-
-    assert set(segment._INVISIBLE) <= set(reader._INVISIBLE)
-
-
 @pytest.fixture
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Document]:
     """Every document a parser hands to the segmenter, segmented (before read's own check)."""
-    from bireader import reader
+    from bireader import reading
 
     seen: list[Document] = []
 
@@ -811,7 +805,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Document]:
         seen.append(segment_document(document))
         return seen[-1]
 
-    monkeypatch.setattr(reader, "segment_document", recording)
+    monkeypatch.setattr(reading, "segment_document", recording)
     return seen
 
 
@@ -852,9 +846,9 @@ def test_no_block_without_sentences_from_random_snippets(parsed: list[Document])
 
 
 def test_control_class_is_xml_forbidden_plus_del_and_c1() -> None:
-    """The positive class ``_normalize`` uses removes exactly what the spec names."""
-    from bireader.reader import _CONTROL
-    from bireader.text import XML_FORBIDDEN
+    """The positive class ``normalize`` uses removes exactly what the spec names."""
+    from bireader.chardata import CONTROL as _CONTROL
+    from bireader.chardata import XML_FORBIDDEN
 
     spec = re.compile(f"{XML_FORBIDDEN.pattern}|[\x7f-\x9f]")
     every = "".join(map(chr, range(sys.maxunicode + 1)))

@@ -4,7 +4,6 @@ Each exporter module declares itself once here, by suffix, and provides::
 
     FORMAT: str                       # "html", "tmx", ...
     def write(bi: BilingualDocument, stream: BinaryIO, **options) -> None
-    read_file: Callable[[path], BilingualDocument]   # optional: formats bireader reads back
 
 ``write`` raises ``ExportError`` for an option it does not know, and for anything
 else it cannot write; ``tests/formats/test_contract.py`` holds every exporter to this.
@@ -34,21 +33,6 @@ EXPORTERS: dict[str, str] = {
     ".tsv": "bireader.formats.tsv",
     ".json": "bireader.formats.json",
 }
-
-
-def bilingual_reader(path: str | os.PathLike[str]) -> Callable[[Any], Any] | None:
-    """The function reading ``path`` back into a ``BilingualDocument`` (``.tmx``, ``.json``).
-
-    None when the suffix names no format that declares ``read_file``: then ``path``
-    is an article to read and translate.
-    """
-    module_name = EXPORTERS.get(Path(path).suffix.lower())
-    if module_name is None:
-        return None
-    reader: Callable[[Any], Any] | None = getattr(
-        importlib.import_module(module_name), "read_file", None
-    )
-    return reader
 
 
 def export_suffixes() -> tuple[str, ...]:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from bireader.errors import ExportError, InputError
 from bireader.model import (
@@ -36,6 +36,9 @@ from bireader.model import (
     block_kind,
 )
 from bireader.text import LONE_SURROGATE
+
+if TYPE_CHECKING:
+    from bireader.reading.source import Raw
 
 FORMAT = "json"
 SCHEMA_VERSION = 2
@@ -219,8 +222,15 @@ def read_json(path: str | os.PathLike[str]) -> BilingualDocument:
         raise InputError(f"{path}: {exc}") from exc
 
 
-read_file = read_json
-"""How the format registry reads this format back (see ``formats.base.bilingual_reader``)."""
+def load_input(raw: Raw) -> BilingualDocument:
+    """The input registry's reader (``bireader.reading.formats``)."""
+    if raw.data is None:
+        assert raw.path is not None
+        return read_json(raw.path)
+    try:
+        return loads(raw.data)
+    except InputError as exc:
+        raise InputError(f"{raw.name}: {exc}") from exc
 
 
 def from_dict(data: Mapping[str, Any]) -> BilingualDocument:

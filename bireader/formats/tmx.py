@@ -14,15 +14,17 @@ fetches) is refused with ``InputError``. See ``docs/tmx.md``.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from bireader._version import __version__
 from bireader.errors import ExportError, InputError
@@ -37,6 +39,9 @@ from bireader.model import (
     block_kind,
 )
 from bireader.text import xml_safe
+
+if TYPE_CHECKING:
+    from bireader.reading.source import Raw
 
 FORMAT = "tmx"
 CREATION_TOOL = "bireader"
@@ -224,7 +229,7 @@ class _Unit:
 
 
 def read_tmx(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | IO[bytes],
     *,
     source_lang: str = "es",
     target_lang: str = "en",
@@ -239,20 +244,27 @@ def read_tmx(
     space, blocks by a blank line. Inline markup keeps its text content except the
     native codes of ``bpt``/``ept``/``ph``/``it``/``ut``, which are dropped: one
     warning per file counts them by element.
+    ``path`` may also be a binary stream (its ``name``, if any, names it in errors).
     Raises ``InputError`` on malformed or hostile XML or when no unit has both languages.
     """
     from lxml import etree
 
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"cannot read {str(path)!r}: no such file")
+    stream: IO[bytes] | None = None
+    if isinstance(path, str | os.PathLike):
+        file = Path(path)
+        if not file.is_file():
+            raise InputError(f"cannot read {str(path)!r}: no such file")
+        name = str(file)
+    else:
+        stream = path
+        name = str(getattr(path, "name", "<stream>"))
     header: dict[str, Any] = {"attrib": {}, "props": {}}
     units: list[_Unit] = []
     skipped = 0
     dropped: Counter[str] = Counter()
     try:
         for event, element in etree.iterparse(
-            str(file),
+            stream if stream is not None else str(file),
             events=("start", "end"),
             resolve_entities=False,
             no_network=True,
@@ -286,16 +298,16 @@ def read_tmx(
                     while element.getprevious() is not None:
                         del parent[0]
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{file}: not well-formed XML: {exc}") from exc
+        raise InputError(f"{name}: not well-formed XML: {exc}") from exc
     except OSError as exc:
         raise InputError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from exc
     except InputError as exc:
         # The refusals of hostile content (entities, a foreign root) name the file too.
-        raise InputError(f"{file}: {exc}") from exc
+        raise InputError(f"{name}: {exc}") from exc
     if skipped:
         _log.warning(
             "%s: skipped %d translation unit(s) without both %s and %s",
-            file,
+            name,
             skipped,
             source_lang,
             target_lang,
@@ -305,19 +317,29 @@ def read_tmx(
         _log.warning(
             "%s: dropped the inline formatting codes of %d element(s) (%s); "
             "the sentences' text is kept",
-            file,
+            name,
             sum(dropped.values()),
             ", ".join(f"<{tag}> {count}" for tag, count in sorted(dropped.items())),
         )
     if not units:
         raise InputError(
-            f"{file}: no translation unit has both a {source_lang!r} and a {target_lang!r} variant"
+            f"{name}: no translation unit has both a {source_lang!r} and a {target_lang!r} variant"
         )
-    return _bilingual(file, header["attrib"], header["props"], units, source_lang, target_lang)
+    mtime = file.stat().st_mtime if stream is None else None
+    attrib, props = header["attrib"], header["props"]
+    return _bilingual(name, mtime, attrib, props, units, source_lang, target_lang)
 
 
-read_file = read_tmx
-"""How the format registry reads this format back (see ``formats.base.bilingual_reader``)."""
+def load_input(raw: Raw) -> BilingualDocument:
+    """The input registry's reader (``bireader.reading.formats``): a ``.tmx`` file is
+    streamed from disk; TMX content from stdin, bytes or a string is parsed from memory."""
+    if raw.data is None:
+        assert raw.path is not None
+        return read_tmx(raw.path)
+    data = raw.data.encode("utf-8") if isinstance(raw.data, str) else raw.data
+    stream = io.BytesIO(data)
+    stream.name = raw.name
+    return read_tmx(stream)
 
 
 def _check_root(root: Any) -> None:
@@ -440,7 +462,8 @@ def _seg_text(element: Any, dropped: list[str], *, native: bool = False) -> Iter
 
 
 def _bilingual(
-    file: Path,
+    name: str,
+    mtime: float | None,
     attrib: Mapping[str, str],
     props: Mapping[str, list[str]],
     units: list[_Unit],
@@ -498,7 +521,7 @@ def _bilingual(
         blocks=tuple(blocks),
         lang=source_lang,
         title=first("x-title"),
-        source=first("x-document") or str(file),
+        source=first("x-document") or name,
         metadata={
             kind.removeprefix("x-metadata-"): values[0]
             for kind, values in props.items()
@@ -506,7 +529,7 @@ def _bilingual(
         },
     )
     created = parse_tmx_date(attrib.get("creationdate", "")) or datetime.fromtimestamp(
-        file.stat().st_mtime, UTC
+        time.time() if mtime is None else mtime, UTC
     ).replace(microsecond=0)
     return BilingualDocument(
         document=document,

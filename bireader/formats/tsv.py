@@ -23,6 +23,7 @@ import io
 import re
 from typing import IO, Any
 
+from bireader.chardata import LINE_BREAKS
 from bireader.errors import ExportError
 from bireader.model import BilingualDocument
 from bireader.text import LONE_SURROGATE
@@ -30,7 +31,7 @@ from bireader.text import LONE_SURROGATE
 FORMAT = "tsv"
 
 # Everything str.splitlines() breaks on, so no tool sees a pair split over two lines.
-_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAK = re.compile(f"\r\n|[{LINE_BREAKS}]")
 # NUL and lone surrogates: nothing can read them back, UTF-8 cannot even encode the latter.
 _NUL = re.compile(f"\x00|{LONE_SURROGATE.pattern}")
 

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bireader.chardata import ADDRESS
 from bireader.errors import EngineUnavailable, TranslationFailed
 from bireader.model import Provenance
 from bireader.translation.base import Engine, EngineStatus, option_error, unknown_options
@@ -49,12 +50,7 @@ _START = "bireader-s"
 _END = "bireader-e"
 # URLs and e-mail addresses are not Spanish: they travel in superblanks, and the
 # cleaner leaves them alone.
-# An address may start only where a run of its characters starts (the lookbehind), so
-# a long run of letters is scanned once rather than once per position.
-_PROTECTED = re.compile(
-    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)\]]"  # URLs
-    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-)
+_PROTECTED = ADDRESS
 # Also passed through verbatim, since Apertium translates the letter "a" in them:
 # "10 a. m." (-> "10 to. m."), initials as in "Luis A. Garrido", "S. A." companies.
 _VERBATIM = re.compile(

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bireader.chardata import ADDRESS
+
 REPETITION = "repetition"
 SUBWORD = "subword"
 EMPTY = "empty"
@@ -61,12 +63,7 @@ _GLUED = re.compile(
 )
 _WORD = re.compile(r"\w+")
 # URLs and e-mail addresses are the same in any language: they do not count as words.
-# Each alternative may start only where a run of its characters starts (the lookbehinds),
-# so a long run without "://" or "@" is scanned once, not once per position.
-_ADDRESS = re.compile(
-    r"(?<![\w+.-])(?:[a-z][a-z0-9+.-]*://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    re.I,
-)
+_ADDRESS = ADDRESS
 # Marks a subword tokenizer leaves when detokenization went wrong: BPE "@@", SentencePiece "▁".
 _SUBWORD_MARKS = ("@@", "\u2581")
 
