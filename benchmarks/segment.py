@@ -2,7 +2,8 @@
 
 In one run: boundary F1 and exact match on ../shared/data/segment_es_public.jsonl (when
 present) and on tests/data/segment_cases.jsonl, then throughput of every tool on the same
-~4 KB chunks cut from texts/*.es.txt, with the speed ratio of bireader to pySBD.
+~4 KB chunks cut from texts/*.es.txt, with the speed ratio of bireader to pySBD; then
+English: bireader (lang="en") against pySBD's English mode on tests/data/segment_en_cases.jsonl.
 
     .venv/bin/python benchmarks/segment.py [--seconds 2]
 """
@@ -21,6 +22,7 @@ from bireader.testing import segmentation_scores
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = ROOT / ".." / "shared" / "data" / "segment_es_public.jsonl"
 OWN = ROOT / "tests" / "data" / "segment_cases.jsonl"
+ENGLISH = ROOT / "tests" / "data" / "segment_en_cases.jsonl"
 CHUNK_BYTES = 4096
 
 Splitter = Callable[[str], list[str]]
@@ -31,6 +33,34 @@ def _pysbd() -> Splitter:
 
     segmenter = pysbd.Segmenter(language="es", clean=False)
     return lambda text: [str(s) for s in segmenter.segment(text)]
+
+
+def _pysbd_english() -> Splitter:
+    import pysbd
+
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return lambda text: [span.sent for span in segmenter.segment(text)]
+
+
+def _bireader_english(text: str) -> list[str]:
+    return split_sentences(text, lang="en")
+
+
+def _load(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as stream:
+        return [json.loads(line) for line in stream if line.strip()]
+
+
+def english() -> None:
+    """Boundary F1 and exact match of bireader and pySBD (English mode) on the English cases."""
+    cases = _load(ENGLISH)
+    print(f"\nEnglish: {len(cases)} cases ({ENGLISH.relative_to(ROOT)})")
+    print(f"{'tool':<20}{'F1':>12}{'exact':>14}")
+    for tool, split in (
+        ("bireader (en)", _bireader_english),
+        ("pysbd 0.3.4 (en)", _pysbd_english()),
+    ):
+        print("{:<20}{:>12.3f}{:>14.3f}".format(tool, *segmentation_scores(split, cases)))
 
 
 def _blingfire() -> Splitter:
@@ -106,9 +136,7 @@ def main() -> None:
     sets = [("own", OWN)] + ([("public", PUBLIC)] if PUBLIC.exists() else [])
     if not PUBLIC.exists():
         print(f"({PUBLIC} absent: public accuracy skipped)")
-    loaded = {
-        name: [json.loads(line) for line in path.open(encoding="utf-8")] for name, path in sets
-    }
+    loaded = {name: _load(path) for name, path in sets}
     pieces = chunks()
     print(f"{len(pieces)} chunks of ~{CHUNK_BYTES // 1024} KB from texts/*.es.txt")
     header = "".join(f"{name + ' F1':>12}{name + ' exact':>14}" for name, _ in sets)
@@ -128,6 +156,7 @@ def main() -> None:
     )
     for case_set, _ in sets:
         print(f"{case_set}: {len(loaded[case_set])} cases")
+    english()
 
 
 if __name__ == "__main__":

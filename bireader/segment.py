@@ -15,105 +15,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import replace
-from typing import Final, Literal
+from typing import Final
 
 from bireader.chardata import INVISIBLE, LINE_BREAKS
 from bireader.errors import InputError
+from bireader.lang import Kind, Language, language
 from bireader.model import Document, Sentence
 
 __all__ = ["segment_document", "sentence_spans", "split_sentences"]
-
-# What the word before a period is (docs/segmentation.md has a table). Dictionary kinds:
-# title:    always followed by a name or more text: never ends a sentence (Sr., Dr., p. ej.).
-# mid:      usually followed by a number; ends a sentence only before a typical opener.
-# numeric:  also an ordinary word (no, mar): capitalized and before a number, it is the
-#           abbreviation ("No. 103", "Mar. 23"); otherwise the word.
-# final:    often closes a sentence (etc., EE. UU., S. A., a. m.): ends one before a capital.
-# Kinds found by shape: initials, label ("vitamina C."), short ("h.", "s."), enum (a list
-# number or letter opening a segment) and plain (any other word or number).
-_Kind = Literal["title", "mid", "numeric", "final", "initials", "label", "short", "enum", "plain"]
-
-
-def _words(spaced: str) -> list[str]:
-    return spaced.split()
-
-
-_ABBREVIATIONS: Final[dict[str, _Kind]] = {
-    **dict.fromkeys(
-        _words("""
-            sr sra srta sres sras srs dr dra dres dras don dña dª lic lcdo lcda ldo lda ing arq
-            prof profa profs excmo excma exmo exma excmos ilmo ilma ilmos hble rvdo rvda pbro
-            mons pdte pdta pte atte fdo cdad fr sto sta gral cnel tte sgto cmdte almte mr mrs ms
-            mt st sr.d sra.dña p.ej p.e ej v.gr vs cf cfr i.e e.g s.s s.m s.a.r avda av ctra pza
-            pl c/ apdo hosp univ dir dtor dtora vda mtro mtra hno hna bco blvd gdor ind inst
-            fund sec
-        """),
-        "title",
-    ),
-    **dict.fromkeys(
-        _words("""
-            pág págs pp párr párrf núm núms num nro nros nº n° n.º art arts cap caps vol vols
-            fig figs tel telf tfno tlf ext aprox admón adm dpto depto dcha izq máx mín doc docs
-            ed eds edic coord trad tít secc sig sigs ss min seg rev ene feb abr may jun jul
-            ago sep sept oct nov dic lun mié mier jue vie sáb sab hab cra ud uds vd vds esp gob
-            int ref pto
-        """),
-        "mid",
-    ),
-    **dict.fromkeys(_words("no mar set col vid dom"), "numeric"),
-    **dict.fromkeys(
-        _words("""
-            etc ee.uu eeuu jj.oo rr.hh cc.oo ff.aa cc.aa aa.pp pp.aa ss.mm vv.aa s.a s.l s.a.u
-            s.l.u s.c s.coop cía hnos inc ltd ltda corp a.m p.m a.c d.c a.j.c d.j.c u.s.a bs.as
-        """),
-        "final",
-    ),
-}
-
-# Titles before a name that are also common words' abbreviations in running text: they
-# are titles when capitalized ("el Hosp. Univ. La Paz"); in lower case ("la univ.",
-# "su hna.") they may close a sentence, like a "mid" abbreviation.
-_NAME_TITLES: Final[frozenset[str]] = frozenset(
-    _words("hosp univ dir dtor dtora vda mtro mtra hno hna bco blvd gdor ind inst fund sec")
-)
-
-# Capitalized words that typically open a sentence and are rarely surnames: after an
-# ambiguous period (an initial, a "mid" abbreviation) they tip the decision to a split.
-_STARTERS: Final[frozenset[str]] = frozenset(
-    _words("""
-        el la los las lo un una unos unas en por para pero sin con según tras desde durante
-        hasta hacia ante entre sobre contra mediante este esta estos estas esto ese esa esos
-        esas eso aquel aquella aquellos aquellas su sus mi mis tu tus nuestro nuestra al no ni
-        se le les nos me te hoy ayer además ahora entonces así también tampoco aunque cuando
-        como si sí ya y o que qué quien quién quienes cuál cuáles cómo dónde cuándo cuánto es
-        era fue son eran fueron hay ha han había habrá será serán está están estaba otro otra
-        otros otras todo toda todos todas cada muchos muchas pocos algunos algunas ninguno nadie
-        nada él ella ellos ellas yo usted ustedes allí aquí después antes luego mientras incluso
-        sólo solo más menos muy pues porque dicha dicho dichos dichas tal tales ambos ambas
-        varios varias
-    """)
-)
-
-# Nouns that name a letter as a label ("vitamina C", "plan B"): that letter is no initial.
-_LABEL_NOUNS: Final[frozenset[str]] = frozenset(
-    _words("""
-        vitamina vitaminas plan grupo tipo clase letra fase serie categoría zona nivel anexo
-        apartado opción hepatitis modelo bloque sector puerta terminal pabellón división fila
-        sala planta carril escalera eje cara lado rango pista
-    """)
-)
-
-# Brand names that end in "!" in the middle of a sentence.
-_BANG_NAMES: Final[frozenset[str]] = frozenset({"yahoo"})
-
-# Two pieces of a spaced abbreviation written with dots in the dictionary ("ee.uu" gives
-# ("ee", "uu"), "a.j.c" gives ("a", "j") and ("j", "c")): "EE. UU.", "a. m.", "p. ej.".
-_DOTTED_PAIRS: Final[frozenset[tuple[str, str]]] = frozenset(
-    pair
-    for key in _ABBREVIATIONS
-    for pair in zip(key.split("."), key.split(".")[1:], strict=False)
-    if all(pair)
-)
 
 # Invisible format characters (``bireader.chardata.INVISIBLE``): skipped and trimmed
 # like whitespace around sentences.
@@ -148,8 +57,13 @@ _ATTRIBUTION = re.compile(rf"[\s{_INVISIBLE}]*(?:[,;:]|[—–]?[\s{_INVISIBLE}]
 _BULLETS: Final = "•·*▪►‣◦-–—"
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def sentence_spans(
+    text: str, start: int = 0, end: int | None = None, *, lang: str = "es"
+) -> list[tuple[int, int]]:
     """``(start, end)`` offsets of the sentences in ``text[start:end]``, whitespace trimmed.
+
+    ``lang`` names the language whose abbreviations and sentence openers apply
+    (``"es"``, ``"en"``; a region such as ``"en-GB"`` is ignored).
 
     Offsets index ``text`` itself, so every span slices back to its sentence:
 
@@ -159,14 +73,15 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     >>> sentence_spans("xx  Hola.\\nAdiós. ", 2)
     [(4, 9), (10, 16)]
     """
+    rules = language(lang)
     lo, hi, _ = slice(start, end).indices(len(text))
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text, lo, hi):
-        _line_spans(text, line.start(), line.end(), spans)
+        _line_spans(text, line.start(), line.end(), spans, rules)
     return spans
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(text: str, lang: str = "es") -> list[str]:
     """Split ``text`` into sentences (the pysbd/sentencex contract).
 
     >>> split_sentences("Hola. ¿Qué tal?")
@@ -174,7 +89,7 @@ def split_sentences(text: str) -> list[str]:
     >>> split_sentences("«No voy a dimitir», afirmó el Dr. Gómez. La sesión siguió.")
     ['«No voy a dimitir», afirmó el Dr. Gómez.', 'La sesión siguió.']
     """
-    return [text[s:e] for s, e in sentence_spans(text)]
+    return [text[s:e] for s, e in sentence_spans(text, lang=lang)]
 
 
 def segment_document(document: Document) -> Document:
@@ -195,7 +110,8 @@ def segment_document(document: Document) -> Document:
         replace(
             block,
             sentences=tuple(
-                Sentence(text[s:e], s, e) for s, e in sentence_spans(text, block.start, block.end)
+                Sentence(text[s:e], s, e)
+                for s, e in sentence_spans(text, block.start, block.end, lang=document.lang)
             ),
         )
         for block in document.blocks
@@ -203,16 +119,16 @@ def segment_document(document: Document) -> Document:
     return replace(document, blocks=blocks)
 
 
-def _line_spans(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> None:
+def _line_spans(text: str, lo: int, hi: int, spans: list[tuple[int, int]], rules: Language) -> None:
     """Append the trimmed sentence spans of one line ``text[lo:hi]`` to ``spans``."""
     begin = lo
     protected: list[tuple[int, int]] | None = None
     for cand in _CANDIDATE.finditer(text, lo, hi):
         cut = cand.end()
-        if not _ends_sentence(text, cand.start(), cut, lo, hi, begin):
+        if not _ends_sentence(text, cand.start(), cut, lo, hi, begin, rules):
             continue
         if protected is None:
-            protected = _protected_spans(text, lo, hi)
+            protected = _protected_spans(text, lo, hi, rules)
         if protected and _inside(protected, cut):
             continue
         _append_trimmed(text, begin, cut, spans)
@@ -220,7 +136,9 @@ def _line_spans(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> No
     _append_trimmed(text, begin, hi, spans)
 
 
-def _ends_sentence(text: str, at: int, cut: int, lo: int, hi: int, begin: int) -> bool:
+def _ends_sentence(
+    text: str, at: int, cut: int, lo: int, hi: int, begin: int, rules: Language
+) -> bool:
     """Whether the candidate ``text[at:cut]`` ends the sentence begun at ``begin``.
 
     ``lo`` and ``hi`` delimit the line.
@@ -244,7 +162,9 @@ def _ends_sentence(text: str, at: int, cut: int, lo: int, hi: int, begin: int) -
     if not head:
         return True  # terminal only after a closer: '"crisis". Agregó', '(fig. 6). En'
     if "?" in head or "!" in head:
-        return not (head == "!" and tok.lower() in _BANG_NAMES)
+        if rest and rules.attribution and rules.attribution.match(text, nxt.start("w"), hi):
+            return False  # a quotation and its attribution: '"Why?" Smith asked.'
+        return not (head == "!" and tok.lower() in rules.bang_names)
     if head != ".":
         # An ellipsis ("...", "…"): a capital opens a new sentence, a number does not.
         return not (first.isdigit() or (raw in ("(", "[") and rest[:1] in (")", "]")))
@@ -255,10 +175,10 @@ def _ends_sentence(text: str, at: int, cut: int, lo: int, hi: int, begin: int) -
         and len(word) <= 3
         and not opener
         and text.startswith(".", nxt.end())
-        and _spaced_pair(tok, word)
+        and _spaced_pair(tok, word, rules)
     ):
         return False  # inside a spaced abbreviation: "EE. UU.", "a. m.", "S. A.", "J. K."
-    kind = _kind(text, at - len(tok), tok, lo, begin)
+    kind = _kind(text, at - len(tok), tok, lo, begin, rules)
     if rest and kind != "enum":
         return True  # a closing quote or bracket after the period: "(S. A.) El"
     if kind != "plain" and opener.startswith("("):
@@ -269,14 +189,16 @@ def _ends_sentence(text: str, at: int, cut: int, lo: int, hi: int, begin: int) -
         return True
     if _ROMAN.match(word) and kind != "initials":
         return False  # "cap. IX", "s. XII", "pp. XI-XII"
-    if kind in ("final", "numeric", "label", "short"):
+    if kind == "final":
+        return word.lower() not in rules.continuers  # "at 9 a.m. Tuesday" goes on
+    if kind in ("numeric", "label", "short"):
         return True
     if kind in ("mid", "initials"):
-        return word.lower() in _STARTERS
+        return word.lower() in rules.starters
     return False  # title, enum
 
 
-def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> _Kind:
+def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int, rules: Language) -> Kind:
     """Classify the token ``tok`` (at ``tok_start``) that a period follows."""
     if not tok:
         return "plain"
@@ -303,16 +225,20 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> _Kind:
         pos = pos - 2 - len(prev)
     if not all(len(p) == 1 and p.isupper() for p in parts):
         for size in range(len(parts), 0, -1):
-            kind = _ABBREVIATIONS.get(".".join(parts[-size:]).lower())
+            kind = rules.abbreviations.get(".".join(parts[-size:]).lower())
             if kind == "numeric" and tok[0].islower():
                 return "plain"  # the word: "dijo que no. 300 familias", "cayó al mar. 12"
-            if kind == "title" and tok[0].islower() and tok.rstrip(".").lower() in _NAME_TITLES:
+            if (
+                kind == "title"
+                and tok[0].islower()
+                and tok.rstrip(".").lower() in rules.name_titles
+            ):
                 return "mid"  # "se graduó en la univ. El año...", but "el Hosp. Univ. La Paz"
             if kind is not None:
                 return kind
     if len(parts[-1]) == 1 and parts[-1].isupper():
         before = text[max(lo, pos - 20) : pos].split()
-        if len(parts) == 1 and before and before[-1].lower() in _LABEL_NOUNS:
+        if len(parts) == 1 and before and before[-1].lower() in rules.label_nouns:
             return "label"  # "vitamina C.", "plan B."
         return "initials"  # "María J. Fernández", "J.E. Nithard", "A. B. G."
     if len(parts) == 1 and len(tok) <= 3 and tok.islower() and tok.isalpha():
@@ -320,7 +246,7 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int) -> _Kind:
     return "plain"
 
 
-def _spaced_pair(tok: str, word: str) -> bool:
+def _spaced_pair(tok: str, word: str, rules: Language) -> bool:
     """Whether ``tok.`` and ``word.`` are two pieces of one spaced abbreviation.
 
     Either both are initials (one capital, or a doubled capital as in Spanish plural
@@ -329,7 +255,7 @@ def _spaced_pair(tok: str, word: str) -> bool:
     """
     if _initial_piece(tok) and _initial_piece(word):
         return True
-    return (tok.lower(), word.lower()) in _DOTTED_PAIRS
+    return (tok.lower(), word.lower()) in rules.dotted_pairs
 
 
 def _initial_piece(piece: str) -> bool:
@@ -344,12 +270,20 @@ def _opens_segment(text: str, begin: int, pos: int, after: str) -> bool:
     return pos == begin or (bool(after) and text[pos - 1] in after)
 
 
-def _protected_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+def _protected_spans(text: str, lo: int, hi: int, rules: Language) -> list[tuple[int, int]]:
     """Brackets, and quotations followed by an attribution, merged into sorted disjoint spans."""
     spans = [m.span() for m in _BRACKETS.finditer(text, lo, hi)]
     for quote in _QUOTES.finditer(text, lo, hi):
         follow = _ATTRIBUTION.match(text, quote.end(), hi)
-        if follow and (follow["w"] is None or follow["w"].islower()):
+        said = rules.attribution
+        if text[quote.end() - 2] == "," or (  # '"I'm tired. I'm going home," Smith said.'
+            follow
+            and (
+                follow["w"] is None
+                or follow["w"].islower()
+                or (said is not None and said.match(text, follow.start("w"), hi) is not None)
+            )
+        ):
             spans.append(quote.span())
     spans.sort()
     merged: list[tuple[int, int]] = []

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bireader.errors import InputError
 from bireader.model import Block, Document
 from bireader.segment import segment_document, sentence_spans, split_sentences
 from bireader.testing import segmentation_scores
@@ -277,3 +278,79 @@ def test_public_cases_meet_the_bars() -> None:
 def test_public_spans_keep_every_character() -> None:
     for case in _load(PUBLIC_FILE):
         _check_spans(case["text"], sentence_spans(case["text"]))
+
+
+# --- English (the English side of human translations) --------------------------------
+
+EN_CASES = _load(Path(__file__).parent / "data" / "segment_en_cases.jsonl")
+
+
+def _split_en(text: str) -> list[str]:
+    return split_sentences(text, lang="en")
+
+
+def test_english_case_file_is_well_formed() -> None:
+    ids = [case["id"] for case in EN_CASES]
+    assert len(ids) == len(set(ids)) >= 100
+    for case in EN_CASES:
+        _locate(case["text"], case["sentences"])
+        assert case["sentences"] and isinstance(case["tags"], list)
+
+
+@pytest.mark.parametrize("case", _params(EN_CASES))
+def test_english_case(case: dict[str, Any]) -> None:
+    predicted = [_norm(s) for s in _split_en(case["text"])]
+    assert predicted == [_norm(s) for s in case["sentences"]]
+
+
+@pytest.mark.parametrize("case", EN_CASES, ids=[case["id"] for case in EN_CASES])
+def test_english_spans_slice_back_and_lose_nothing(case: dict[str, Any]) -> None:
+    text = case["text"]
+    spans = sentence_spans(text, lang="en")
+    _check_spans(text, spans)
+    assert [text[s:e] for s, e in spans] == _split_en(text)
+
+
+def test_english_cases_meet_the_bars() -> None:
+    f1, exact = segmentation_scores(_split_en, EN_CASES)
+    assert f1 >= 0.98 and exact >= 0.97, (f1, exact)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        _PIECES | st.sampled_from(["U.S.", "Mr.", "p.m.", "No. 4", '," he said.']), max_size=40
+    ).map("".join)
+)
+def test_english_invariants_hold_on_any_text(text: str) -> None:
+    spans = sentence_spans(text, lang="en")
+    _check_spans(text, spans)
+    assert _split_en(text) == [text[s:e] for s, e in spans]
+
+
+def test_the_language_changes_the_rules() -> None:
+    text = "Llegó el Sr. Pérez. Se fue. We met Mr. Smith at 5 p.m. Tuesday."
+    assert split_sentences(text) == [
+        "Llegó el Sr. Pérez.",
+        "Se fue.",
+        "We met Mr. Smith at 5 p.m.",
+        "Tuesday.",
+    ]
+    assert split_sentences(text, lang="en-GB")[-1] == "We met Mr. Smith at 5 p.m. Tuesday."
+    assert split_sentences(text, "en") == split_sentences(text, lang="EN")
+
+
+def test_segment_document_honours_the_document_language() -> None:
+    text = "He left at 9 a.m. Monday. She stayed."
+    blocks = (Block("paragraph", 0, len(text)),)
+    english = segment_document(Document(text=text, blocks=blocks, lang="en"))
+    spanish = segment_document(Document(text=text, blocks=blocks))
+    assert [s.text for s in english.sentences()] == ["He left at 9 a.m. Monday.", "She stayed."]
+    assert [s.text for s in spanish.sentences()] == ["He left at 9 a.m.", "Monday.", "She stayed."]
+
+
+def test_an_unknown_language_is_a_clear_error() -> None:
+    with pytest.raises(InputError, match="no sentence rules for language 'fr'"):
+        split_sentences("Bonjour. Salut.", lang="fr")
+    with pytest.raises(TypeError):
+        split_sentences("Hello.", lang=None)  # type: ignore[arg-type]
