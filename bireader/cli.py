@@ -514,6 +514,10 @@ _HTML_LAYOUTS = ("side-by-side", "interlinear", "reveal")
     help="HTML: the reading mode the page opens in (switchable in the page).",
 )
 @click.option(
+    "--title",
+    help="HTML: the page's title (default: the article's title or first heading).",
+)
+@click.option(
     "--lang-codes",
     metavar="SRC,TGT",
     callback=_lang_codes,
@@ -531,6 +535,7 @@ def export_command(
     output_format: str | None,
     engine: str,
     layout: str | None,
+    title: str | None,
     lang_codes: tuple[str, str] | None,
     with_context: bool,
     no_cache: bool,
@@ -552,13 +557,18 @@ def export_command(
     options: dict[str, dict[str, Any]] = {}
     for option, value, fmt, suffix in (
         ("--layout", layout, "html", ".html"),
+        ("--title", title, "html", ".html"),
         ("--lang-codes", lang_codes, "tmx", ".tmx"),
         ("--with-context", with_context, "tsv", ".tsv"),
     ):
         if value and fmt not in formats:
             raise click.UsageError(f"{option} only applies to a {suffix} output; none is given")
     if layout:
-        options["html"] = {"layout": layout}
+        options.setdefault("html", {})["layout"] = layout
+    if title is not None:
+        if not title.strip():
+            raise click.BadParameter("must not be empty", param_hint="--title")
+        options.setdefault("html", {})["title"] = title
     if lang_codes:
         options["tmx"] = {"source_lang": lang_codes[0], "target_lang": lang_codes[1]}
     if with_context:

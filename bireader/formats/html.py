@@ -96,8 +96,30 @@ def page_title(bi: BilingualDocument) -> str:
             if text:
                 return text
     if doc.source and not doc.source.startswith("<"):
-        return humanize_file_name(doc.source) or "Bilingual reader"
+        named = humanize_file_name(doc.source)
+        if named:
+            return named
+    for sentence in doc.sentences():
+        opening = _shorten(" ".join(sentence.text.split()))
+        if opening:
+            return opening
     return "Bilingual reader"
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut at a word boundary to at most about ``limit`` characters.
+
+    >>> _shorten("El viento sopló toda la noche sobre el pueblo costero de Cádiz.", 30)
+    'El viento sopló toda la noche…'
+    >>> _shorten("Nadie durmió.")
+    'Nadie durmió.'
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:—–-") + "\u2026"
 
 
 _OWN_MARKER = re.compile(r"\s*(?:\d{1,3}[.)]|[a-z]\)|[-•*·▪–—])\s")
@@ -197,7 +219,7 @@ def build_tree(
     _controls(body, layout)
     main = _sub(body, "main", id="text")
     article = _sub(main, "article", {"class": "doc"})
-    _article(article, bi, source_lang, target_lang)
+    _article(article, bi, source_lang, target_lang, title)
     hint = etree.Element("p", {"class": "hint reveal-only"})
     hint.text = "Click or tap a sentence, or press Enter on it, to see its translation."
     title_element = article.find(".//h1")
@@ -318,20 +340,32 @@ def _controls(body: Element, layout: str) -> None:
     _sub(body, "p", {"class": "sr-only", "id": "status", "aria-live": "polite"})
 
 
-def _article(article: Element, bi: BilingualDocument, source_lang: str, target_lang: str) -> None:
+def _article(
+    article: Element,
+    bi: BilingualDocument,
+    source_lang: str,
+    target_lang: str,
+    title: str | None = None,
+) -> None:
     doc = bi.document
     first_heading_is_title = bool(doc.blocks) and doc.blocks[0].kind == "heading"
     if not first_heading_is_title:
         # Every page gets one h1: the article's own title, or a quiet kicker naming the file.
-        if doc.title and doc.title.strip():
+        if title:
+            _sub(article, "h1", {"class": "kicker"}, text=title)
+        elif doc.title and doc.title.strip():
             _sub(
                 article,
                 "h1",
                 {"class": "doc-title", "lang": source_lang},
                 text=" ".join(doc.title.split()),
             )
-        else:
+        elif doc.source and not doc.source.startswith("<") and humanize_file_name(doc.source):
             _sub(article, "h1", {"class": "kicker"}, text=page_title(bi))
+        else:
+            # Named after its first words, which are right below: a heading for screen
+            # readers only, not the same words twice on screen.
+            _sub(article, "h1", {"class": "sr-only"}, text=page_title(bi))
     h1_used = not first_heading_is_title
     container: Element | None = None
     container_kind = ""
@@ -399,22 +433,65 @@ def _fill(
                 "data-pair": f"p{number}",
                 "tabindex": "0" if number == 1 else "-1",
             },
-            text=pair.source.text,
         )
-        last_t = _sub(
-            target,
-            "span",
-            {"class": "t", "id": f"t{number}", "data-pair": f"p{number}"},
-            text=pair.target,
-        )
+        _set_text(last_s, pair.source.text)
+        last_t = _sub(target, "span", {"class": "t", "id": f"t{number}", "data-pair": f"p{number}"})
+        _set_text(last_t, pair.target)
         if pair.flags:
             note = _flag_note(pair.flags, pair.engine)
             repaired = all(":" in flag for flag in pair.flags)
             last_t.set("class", "t flagged repaired" if repaired else "t flagged")
             last_t.set("title", _clean(note))
             last_t.set("data-flags", _clean(" ".join(pair.flags)))
-            _sub(last_t, "span", {"class": "sr-only"}, text=f" ({note})")
+            # A tooltip alone is out of reach on a phone and from the keyboard: a button
+            # opens the note in the text.
+            _sub(
+                last_t,
+                "button",
+                {
+                    "type": "button",
+                    "class": "note-btn",
+                    "aria-expanded": "false",
+                    "aria-controls": f"n{number}",
+                    "aria-label": "Note on this translation",
+                },
+                text="i",
+            )
+            _sub(last_t, "span", {"class": "note", "id": f"n{number}", "hidden": ""}, text=note)
     return number
+
+
+_DASH_WORD = re.compile(r"(?:(?<=^)|(?<=[\s(«\"“‘¿¡]))[\u2014\u2015\u2013] ?[¿¡«\"“‘]?\w+")
+"""A dialogue or aside dash and the word it introduces ("—dijo"), which stay on one line."""
+
+
+def _set_text(element: Element, text: str) -> None:
+    """``text`` as ``element``'s content, a dash kept with the word it introduces.
+
+    Browsers may break a line after an em dash: "—dijo" becomes "—" at the end of one
+    line and "dijo" at the start of the next. A no-wrap span keeps them together
+    without changing a character of the text.
+
+    >>> e = etree.Element("span"); _set_text(e, "¡Mira! —dijo él.")
+    >>> etree.tostring(e, encoding="unicode")
+    '<span>¡Mira! <span class="nw">—dijo</span> él.</span>'
+    """
+    text = _clean(text)
+    last: Element | None = None
+    position = 0
+    for match in _DASH_WORD.finditer(text):
+        piece = text[position : match.start()]
+        if last is None:
+            element.text = piece
+        else:
+            last.tail = piece
+        last = etree.SubElement(element, "span", {"class": "nw"})
+        last.text = match.group()
+        position = match.end()
+    if last is None:
+        element.text = text
+    else:
+        last.tail = text[position:]
 
 
 def _flag_note(flags: tuple[str, ...], engine: str) -> str:
@@ -442,14 +519,51 @@ def _flag_note(flags: tuple[str, ...], engine: str) -> str:
     return f"Flagged by the quality guard ({', '.join(still)}){after}; translated by {engine}"
 
 
+def _engine_rows(bi: BilingualDocument) -> list[tuple[str, str]]:
+    """What really translated the sentences, most used first, and what fell back.
+
+    The provenance names the engine that was asked for; when its sentences fell back
+    to another engine, every one of them or some, the footer says so.
+    """
+    prov = bi.provenance
+    requested = f"{prov.engine} {prov.engine_version}".strip()
+    used: dict[str, int] = {}
+    for pair in bi.pairs:
+        used[pair.engine] = used.get(pair.engine, 0) + 1
+    if not used or set(used) == {prov.engine}:
+        rows = [("Translated by", requested)]
+        if prov.model:
+            rows.append(("Model", f"{prov.model} {prov.model_version or ''}".strip()))
+        return rows
+    total = len(bi.pairs)
+    names = {prov.engine: requested}
+    ranked = sorted(used.items(), key=lambda item: (-item[1], item[0]))
+    translated = ", ".join(
+        f"{names.get(name, name)} "
+        + (f"(all {total} sentences)" if count == total else f"({count} of {total})")
+        for name, count in ranked
+    )
+    rows = [("Translated by", translated)]
+    if prov.engine in used and prov.model:
+        rows.append(("Model", f"{prov.model} {prov.model_version or ''}".strip()))
+    fell_back = total - used.get(prov.engine, 0)
+    rows.append(
+        (
+            "Fallback",
+            f"{requested} was asked for; "
+            + ("every sentence" if fell_back == total else f"{fell_back} sentence(s)")
+            + " fell back to "
+            + ", ".join(name for name, _ in ranked if name != prov.engine),
+        )
+    )
+    return rows
+
+
 def _footer(body: Element, bi: BilingualDocument) -> None:
     prov = bi.provenance
     footer = _sub(body, "footer", {"class": "prov"})
     facts = _sub(footer, "dl")
-    engine = f"{prov.engine} {prov.engine_version}".strip()
-    rows: list[tuple[str, str]] = [("Translated by", engine)]
-    if prov.model:
-        rows.append(("Model", f"{prov.model} {prov.model_version or ''}".strip()))
+    rows = _engine_rows(bi)
     created = bi.created.astimezone(UTC) if bi.created.tzinfo else bi.created.replace(tzinfo=UTC)
     rows.append(("Date", created.strftime("%Y-%m-%d %H:%M UTC")))
     rows.append(("Made with", f"bireader {bi.bireader_version}"))
@@ -461,9 +575,6 @@ def _footer(body: Element, bi: BilingualDocument) -> None:
     if flagged:
         summary += f", {flagged} flagged" + (f" ({repaired} repaired)" if repaired else "")
     rows.append(("Sentences", summary))
-    engines = sorted({pair.engine for pair in bi.pairs} - {prov.engine})
-    if engines:
-        rows.append(("Fallback", ", ".join(engines)))
     for term, value in rows:
         item = _sub(facts, "div")
         _sub(item, "dt", text=term)

@@ -264,7 +264,9 @@ def test_flagged_translation_has_a_tooltip(
     assert "apertium" in (target.get_attribute("title") or "")
     decoration = target.evaluate("t => getComputedStyle(t).textDecorationStyle")
     assert decoration == "dotted"
-    assert "apertium" in target.locator(".sr-only").inner_text()
+    assert target.locator(".note").is_hidden()
+    target.get_by_role("button", name="Note on this translation").click()
+    assert "apertium" in target.locator(".note").inner_text()
     assert page.locator(".flagged").count() == 1
 
 

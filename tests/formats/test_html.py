@@ -84,10 +84,10 @@ def parse(page: str) -> lxml_html.HtmlElement:
 
 
 def own_text(element: lxml_html.HtmlElement) -> str:
-    """Text of ``element`` without its screen-reader-only notes."""
+    """Text of ``element`` without its notes (screen-reader-only text, flag notes)."""
     parts = [element.text or ""]
     for child in element:
-        if "sr-only" not in (child.get("class") or ""):
+        if not {"sr-only", "note", "note-btn"} & set((child.get("class") or "").split()):
             parts.append(own_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
@@ -252,8 +252,12 @@ def test_flagged_pairs_are_marked_with_their_engine() -> None:
     assert [t.get("id") for t in flagged] == ["t2"]
     note = flagged[0].get("title", "")
     assert "apertium" in note and "repetition" in note
-    (accessible,) = flagged[0].find_class("sr-only")
-    assert "apertium" in (accessible.text or "") and "length" in (accessible.text or "")
+    # The note is in the page, behind a button (a tooltip is out of reach on a phone).
+    (button,) = flagged[0].find_class("note-btn")
+    (shown,) = flagged[0].find_class("note")
+    assert button.tag == "button" and button.get("aria-controls") == shown.get("id")
+    assert button.get("aria-expanded") == "false" and button.get("aria-label")
+    assert "apertium" in (shown.text or "") and "length" in (shown.text or "")
     assert all(t.get("title") is None for t in targets if t not in flagged)
 
 
@@ -336,7 +340,7 @@ def test_sample_article_end_to_end() -> None:
         ("notas.pt-BR.md", "Notas"),
         ("informe.2024.txt", "Informe.2024"),
         ("README", "README"),
-        ("...", "Bilingual reader"),
+        ("...", "El ministro llegó."),
     ],
 )
 def test_file_name_title_is_humanized(source: str, title: str) -> None:
@@ -389,3 +393,86 @@ def test_repaired_and_still_flagged_pairs_read_differently() -> None:
     assert notes[1].startswith("Flagged") and "even after a retry" in notes[1]
     footer = root.find(".//footer").text_content()
     assert "2 flagged (1 repaired)" in footer
+
+
+def test_the_footer_names_the_engine_that_really_translated() -> None:
+    """Every Argos sentence fell back to Apertium: the footer must not say "argos"."""
+    bi = bilingual(ARTICLE)
+    asked = dataclasses.replace(bi.provenance, engine="argos", engine_version="1.9")
+    fell_back = dataclasses.replace(bi, provenance=asked)
+    rows = footer_rows(html.render(fell_back))
+    assert rows["Translated by"] == f"apertium (all {len(bi.pairs)} sentences)"
+    assert "Model" not in rows, "the model of the engine that did not translate"
+    assert rows["Fallback"].startswith("argos 1.9 was asked for; every sentence fell back")
+    some = dataclasses.replace(
+        fell_back,
+        pairs=tuple(
+            dataclasses.replace(p, engine="argos") if n < 3 else p
+            for n, p in enumerate(bi.pairs)
+        ),
+    )
+    rows = footer_rows(html.render(some))
+    total = len(bi.pairs)
+    assert rows["Translated by"] == f"apertium ({total - 3} of {total}), argos 1.9 (3 of {total})"
+    assert rows["Fallback"].endswith(f"{total - 3} sentence(s) fell back to apertium")
+    assert footer_rows(html.render(bi))["Translated by"] == "apertium 3.8.3"
+
+
+def footer_rows(page: str) -> dict[str, str]:
+    footer = parse(page).find(".//footer")
+    assert footer is not None
+    return {
+        str(item.findtext("dt")): " ".join(str(item.findtext("dd")).split())
+        for item in footer.iter("div")
+    }
+
+
+def test_a_page_without_heading_or_file_is_named_after_its_first_words() -> None:
+    rows: Rows = (
+        ("paragraph", [("El viento sopló toda la noche sobre el pueblo costero de Cádiz.",
+                        "The wind blew all night.")]),
+    )
+    root = parse(html.render(bilingual(rows, source="<stdin>")))
+    title = "El viento sopló toda la noche sobre el pueblo costero de…"
+    assert root.findtext("head/title") == title
+    (h1,) = root.findall(".//h1")
+    assert h1.get("class") == "sr-only", "the same words twice on screen"
+    assert parse(html.render(bilingual(ARTICLE, source="<stdin>"))).findtext(
+        "head/title"
+    ) == "Charlas en Miami"
+    titled = parse(html.render(bilingual(rows, source="<stdin>"), title="Mi cuento"))
+    assert titled.findtext("head/title") == "Mi cuento"
+    assert [h.text for h in titled.findall(".//h1")] == ["Mi cuento"]
+
+
+def test_export_title_option(register_engines: object, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from doubles import UpperEngine
+
+    from bireader.cli import main
+
+    register_engines(argos=UpperEngine, apertium=UpperEngine)  # type: ignore[operator]
+    out = tmp_path / "cuento.html"
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["export", "-", "-o", str(out), "--title", "Mi <cuento>"], input="Hola. Adiós.\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert parse(out.read_text(encoding="utf-8")).findtext("head/title") == "Mi <cuento>"
+    result = runner.invoke(main, ["export", "-", "-o", str(tmp_path / "a.json"), "--title", "X"],
+                           input="Hola.\n")
+    assert result.exit_code == 2 and "--title only applies to a .html output" in result.output
+    result = runner.invoke(main, ["export", "-", "-o", str(out), "--title", " "], input="Hola.\n")
+    assert result.exit_code == 2
+
+
+def test_a_dash_is_kept_with_the_word_it_introduces() -> None:
+    rows: Rows = (
+        ("paragraph", [("¡Mira el faro! —dijo él.", "Look! he said."),
+                       ("—¿Por qué? —le preguntó.", "Why? she asked him."),
+                       ("Del 1990–2000, sin más.", "From 1990-2000.")]),
+    )
+    root = parse(html.render(bilingual(rows)))
+    kept = [span.text for span in root.find_class("nw")]
+    assert kept == ["—dijo", "—¿Por", "—le"]
+    assert [own_text(s) for s in root.find_class("s")] == [es for es, _ in rows[0][1]]

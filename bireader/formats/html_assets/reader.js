@@ -153,9 +153,17 @@
     s.scrollIntoView({ block: "nearest" });
   }
 
+  // On screen, below the sticky bar.
+  function inView(el) {
+    var r = el.getBoundingClientRect();
+    return r.bottom > barBottom() && r.top < window.innerHeight;
+  }
+
+  // From the focused sentence while it is on screen; after the page was scrolled away from
+  // it (Home, End, the scroll bar), from the first sentence in view, where the reader is.
   function step(delta) {
     var active = document.activeElement;
-    if (active && active.classList && active.classList.contains("s")) {
+    if (active && active.classList && active.classList.contains("s") && inView(active)) {
       focusSentence(indexOf(active) + delta);
     } else {
       focusSentence(firstVisible());
@@ -213,8 +221,9 @@
       case "ArrowDown": case "ArrowRight": if (!onSentence) { return; } step(1); break;
       case "ArrowUp": case "ArrowLeft": if (!onSentence) { return; } step(-1); break;
       case "Enter": case " ":
-        if (!onSentence) { return; }
-        if (mode() === "reveal") { toggle(indexOf(t)); }
+        // Outside reveal there is nothing to toggle: Space scrolls the page as anywhere else.
+        if (!onSentence || mode() !== "reveal") { return; }
+        toggle(indexOf(t));
         break;
       case "1": case "2": case "3": setMode(MODES[Number(e.key) - 1], true); break;
       case "a": if (mode() !== "reveal") { return; } showAll(); break;
@@ -264,6 +273,9 @@
       selectedAtDown = sel ? String(sel) : "";
     });
     text.addEventListener("click", function (e) {
+      var note = e.target.closest && e.target.closest(".note-btn");
+      if (note) { toggleNote(note); return; }
+      if (e.target.closest && e.target.closest(".note")) { return; }
       var el = e.target.closest && e.target.closest(".s, .t");
       if (!el) { return; }
       var i = indexOf(el);
@@ -296,6 +308,68 @@
       if (visible) { highlight(e.target, "cur", true); }
     });
     text.addEventListener("focusout", function (e) { highlight(e.target, "cur", false); });
+    // A selection belongs to the language it starts in: the other column, which lies
+    // between two paragraphs of it in the document, is neither highlighted nor copied.
+    text.addEventListener("mousedown", function (e) {
+      var side = e.target.closest && e.target.closest(".es, .en");
+      if (side) { root.setAttribute("data-select", side.classList.contains("en") ? "en" : "es"); }
+      else { root.removeAttribute("data-select"); }
+    });
+    document.addEventListener("copy", onCopy);
+  }
+
+  // The note of a flagged translation, opened in the text (a tooltip is out of reach on a
+  // phone and from the keyboard).
+  function toggleNote(button) {
+    var note = document.getElementById(button.getAttribute("aria-controls"));
+    if (!note) { return; }
+    var open = note.hasAttribute("hidden");
+    if (open) { note.removeAttribute("hidden"); } else { note.setAttribute("hidden", ""); }
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  // The text of the part of `el` inside `range`, without the page's own furniture.
+  function rangeText(range, el) {
+    var part = document.createRange();
+    part.selectNodeContents(el);
+    if (el.contains(range.startContainer)) { part.setStart(range.startContainer, range.startOffset); }
+    if (el.contains(range.endContainer)) { part.setEnd(range.endContainer, range.endOffset); }
+    var copy = part.cloneContents();
+    Array.prototype.forEach.call(copy.querySelectorAll(".note-btn, .note, .sr-only"), function (n) {
+      n.parentNode.removeChild(n);
+    });
+    return copy.textContent;
+  }
+
+  // Copying a selection that spans sentences gives the sentences of one language: the
+  // language the selection starts in. Blocks are separated by a blank line.
+  function onCopy(e) {
+    var sel = window.getSelection && window.getSelection();
+    if (!sel || sel.isCollapsed || !sel.rangeCount || !e.clipboardData || !text) { return; }
+    var range = sel.getRangeAt(0);
+    if (!text.contains(range.commonAncestorContainer)) { return; }
+    var start = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentNode;
+    var first = start.closest && start.closest(".s, .t");
+    if (!first) {
+      var side = start.closest && start.closest(".es, .en");
+      if (!side) { return; }
+      first = side;
+    }
+    var cls = (first.classList.contains("t") || first.classList.contains("en")) ? ".t" : ".s";
+    var blocks = [], last = null, parts = [];
+    $all(cls).forEach(function (el) {
+      if (!range.intersectsNode(el)) { return; }
+      var piece = rangeText(range, el);
+      if (!piece) { return; }
+      var block = el.closest(".blk");
+      if (block !== last && parts.length) { blocks.push(parts.join(" ")); parts = []; }
+      last = block;
+      parts.push(piece.trim());
+    });
+    if (parts.length) { blocks.push(parts.join(" ")); }
+    if (!blocks.length) { return; }
+    e.clipboardData.setData("text/plain", blocks.join("\n\n"));
+    e.preventDefault();
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
