@@ -11,6 +11,7 @@ import logging as _logging
 from bireader._version import __version__
 from bireader.errors import (
     BireaderError,
+    CacheError,
     EngineError,
     EngineUnavailable,
     ExportError,
@@ -31,6 +32,7 @@ __all__ = [
     "BilingualDocument",
     "BireaderError",
     "Block",
+    "CacheError",
     "Document",
     "EngineError",
     "EngineUnavailable",

@@ -38,6 +38,15 @@ CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u
 end there), plus DEL and the C1 controls. One positive class, a quarter of the cost of
 a negated class with an alternation (a test checks it against ``XML_FORBIDDEN``)."""
 
+TERMINAL_UNSAFE: Final = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff]"
+)
+"""A character that acts on a terminal or a log line instead of showing: C0 and C1
+controls but tab (ESC starts a terminal command, CR/LF forge lines), bidi and other
+invisible format characters (U+202E reverses what follows), line and paragraph
+separators, lone surrogates. ``bireader.text.printable`` escapes them."""
+
 LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 """A lone surrogate: a ``str`` may hold one, UTF-8 cannot encode it."""
 
@@ -63,6 +72,7 @@ __all__ = [
     "INVISIBLE",
     "LINE_BREAKS",
     "LONE_SURROGATE",
+    "TERMINAL_UNSAFE",
     "UNICODE_LINE_BREAKS",
     "XML_FORBIDDEN",
     "is_space",

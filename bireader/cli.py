@@ -7,6 +7,8 @@ error's exit code; nothing here implements behaviour the library lacks.
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
 import io
 import json
 import logging
@@ -14,15 +16,33 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import click
 
 from bireader._version import __version__
 from bireader.errors import BireaderError, ExportError
-from bireader.formats.base import EXPORTERS
+from bireader.formats.base import EXPORTERS, CliOption, Exporter
 from bireader.reading import FORMATS as READ_FORMATS
+from bireader.text import printable
 from bireader.translation.base import engine_names
+
+# A one-line message longer than this is cut (a parser quoting a 30 MB attribute...).
+_MAX_LINE = 2000
+# Output piped to `head` and closed early: what a program killed by SIGPIPE exits with.
+EXIT_BROKEN_PIPE = 128 + 13
+
+
+def _line(message: str) -> str:
+    """``message`` as one printable line, whatever a file put in it (ESC, newlines, bidi)."""
+    line = printable(message)
+    return line if len(line) <= _MAX_LINE else line[: _MAX_LINE - 1] + "\u2026"
+
+
+def _say(message: str) -> None:
+    """A message on stderr, as one printable line (``wrote ...``, errors)."""
+    click.echo(_line(message), err=True)
 
 
 def _usage_error(exc: click.UsageError) -> click.exceptions.Exit:
@@ -34,12 +54,25 @@ def _usage_error(exc: click.UsageError) -> click.exceptions.Exit:
         ctx = ctx.parent
     command = " ".join(["bireader", *reversed(names)])
     message = " ".join(exc.format_message().split()).rstrip(".")
-    click.echo(f"bireader: error: {message} (try '{command} --help')", err=True)
+    _say(f"bireader: error: {message} (try '{command} --help')")
     return click.exceptions.Exit(exc.exit_code)
 
 
 class _StdoutError(ExportError):
     """Standard output could not be written (disk full, a closed file...)."""
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so what stays buffered cannot fail again at exit."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):
+        sys.stdout = io.StringIO()  # a stream without a descriptor (tests)
+        return
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
 
 
 @contextlib.contextmanager
@@ -51,24 +84,43 @@ def _writing_stdout() -> Iterator[None]:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        # What stays buffered would fail again at exit: send it nowhere.
-        try:
-            fd = sys.stdout.fileno()
-        except (OSError, ValueError, AttributeError):
-            sys.stdout = io.StringIO()  # a stream without a descriptor (tests)
-        else:
-            with contextlib.suppress(OSError):
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, fd)
-                os.close(devnull)
+        _silence_stdout()
         raise _StdoutError(f"cannot write to standard output: {exc.strerror or exc}") from exc
 
 
 def _echo(message: str = "") -> None:
-    """``click.echo`` to stdout; a failed write is a one-line error (exit 4)."""
+    """A line on stdout, made printable; a failed write is a one-line error (exit 4)."""
     with _writing_stdout():
-        click.echo(message)
+        click.echo(printable(message))
 
+
+class _ClosedStream(io.RawIOBase):
+    """Stands for a standard stream the process was started without (``>&-``)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _guard_standard_streams() -> None:
+    """Keep descriptors 0-2 taken, so no file bireader opens becomes "stdout" by accident.
+
+    A stdout the process was started without then fails with one line (exit 4) when
+    written, instead of a traceback or writing into whatever file took descriptor 1.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+            if fd == 1:
+                sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedStream()))
 
 class _Group(click.Group):
     """A group that turns library and usage errors into one line and an exit code."""
@@ -98,15 +150,15 @@ class _Group(click.Group):
         except click.UsageError as exc:
             raise _usage_error(exc) from None
         except BireaderError as exc:
-            click.echo(f"bireader: error: {exc}", err=True)
+            _say(f"bireader: error: {exc}")
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
-            # Output piped to `head` and closed early: not an error worth a traceback.
-            sys.stderr.close()
-            ctx.exit(1)
+            # Output piped to `head` and closed early: quiet, like any Unix filter.
+            _silence_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except KeyboardInterrupt as exc:
             terminated = isinstance(exc, _Terminated)
-            click.echo(f"bireader: {'terminated' if terminated else 'interrupted'}", err=True)
+            _say(f"bireader: {'terminated' if terminated else 'interrupted'}")
             ctx.exit(143 if terminated else 130)
 
 
@@ -142,22 +194,107 @@ _INPUT_FORMAT = click.option(
     type=click.Choice(sorted(READ_FORMATS)),
     help="Format of an article FILE (default: from the suffix, else sniffed).",
 )
-_ENGINE = click.option(
-    "-e",
-    "--engine",
-    type=click.Choice(["auto", *engine_names()]),
-    default="auto",
-    show_default=True,
-    help="Translation engine; auto = Argos if an es->en model is installed, else Apertium.",
-)
-_NO_CACHE = click.option(
-    "--no-cache", is_flag=True, help="Neither read nor fill the translation cache."
-)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationChoice:
+    """What ``translation_options`` collected: how to read and translate FILE."""
+
+    engine: str = "auto"
+    cache: bool = True
+    fallback: bool = True
+    input_format: str | None = None
+
+    def given(self) -> list[str]:
+        """The options given on the command line (for refusing them where they do not apply)."""
+        return [
+            option
+            for option, given in (
+                ("--engine", self.engine != "auto"),
+                ("--no-cache", not self.cache),
+                ("--no-fallback", not self.fallback),
+                ("--input-format", self.input_format is not None),
+            )
+            if given
+        ]
+
+
+def translation_options(command: _F) -> _F:
+    """``--engine``, ``--no-cache``, ``--no-fallback``, ``--input-format``, as one ``choice``.
+
+    Shared by every command that reads and translates an article (like sqlite-utils'
+    ``output_options``); the command receives a ``TranslationChoice``.
+    """
+
+    @functools.wraps(command)
+    def wrapped(
+        *args: Any,
+        engine: str,
+        no_cache: bool,
+        no_fallback: bool,
+        input_format: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        choice = TranslationChoice(engine, not no_cache, not no_fallback, input_format)
+        return command(*args, choice=choice, **kwargs)
+
+    for option in reversed(
+        (
+            click.option(
+                "-e",
+                "--engine",
+                type=click.Choice(["auto", *engine_names()]),
+                default="auto",
+                show_default=True,
+                help="Translation engine; auto = Argos if an es->en model is installed, "
+                "else Apertium.",
+            ),
+            click.option(
+                "--no-cache", is_flag=True, help="Neither read nor fill the translation cache."
+            ),
+            click.option(
+                "--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine."
+            ),
+            _INPUT_FORMAT,
+        )
+    ):
+        wrapped = option(wrapped)
+    return cast(_F, wrapped)
+
+
+def read_and_translate(file: str, choice: TranslationChoice, *, bilingual: bool = False) -> Any:
+    """FILE read (``bireader.reading.open_input``) and translated as ``choice`` says.
+
+    With ``bilingual``, a bilingual input (bireader's JSON, a TMX) is returned as it
+    is, nothing to translate, so the translation options are refused; without, the
+    input must be an article. A progress bar shows on a TTY.
+    """
+    from bireader.model import BilingualDocument
+    from bireader.reading import open_input, read
+    from bireader.translation.pipeline import translate
+
+    if bilingual:
+        given = open_input(_input_source(file), format=choice.input_format)
+        if isinstance(given, BilingualDocument):
+            for option in choice.given():
+                raise click.UsageError(
+                    f"{option} applies to an article; {file} is already translated"
+                )
+            return given
+        document = given
+    else:
+        document = read(_input_source(file), format=choice.input_format)
+    with progress_bar("Translating") as progress:
+        return translate(
+            document, choice.engine, cache=choice.cache, progress=progress, fallback=choice.fallback
+        )
 
 
 class _StderrFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return f"bireader: {record.levelname.lower()}: {record.getMessage()}"
+        return _line(f"bireader: {record.levelname.lower()}: {record.getMessage()}")
 
 
 def _setup_logging(verbose: int) -> None:
@@ -204,6 +341,7 @@ def run() -> None:
 
     ``kill`` then leaves no temporary output file behind, as Ctrl-C does not.
     """
+    _guard_standard_streams()
     signal.signal(signal.SIGTERM, _terminated)
     main()
 
@@ -231,7 +369,6 @@ def segment(file: str, as_json: bool, input_format: str | None) -> None:
 
 @main.command("translate")
 @click.argument("file", type=click.Path(allow_dash=True))
-@_ENGINE
 @click.option(
     "-o",
     "--output",
@@ -239,17 +376,8 @@ def segment(file: str, as_json: bool, input_format: str | None) -> None:
     default="-",
     help="Write the JSON here instead of stdout ('-').",
 )
-@_NO_CACHE
-@click.option("--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine.")
-@_INPUT_FORMAT
-def translate_command(
-    file: str,
-    engine: str,
-    output: str,
-    no_cache: bool,
-    no_fallback: bool,
-    input_format: str | None,
-) -> None:
+@translation_options
+def translate_command(file: str, output: str, choice: TranslationChoice) -> None:
     """Translate FILE and print the sentence pairs as JSON.
 
     FILE is an article ('-' for stdin). -o writes the JSON to a .json file instead
@@ -258,8 +386,6 @@ def translate_command(
     from pathlib import Path
 
     from bireader.formats.base import export
-    from bireader.reading import read
-    from bireader.translation.pipeline import translate
 
     if output != "-" and Path(output).suffix.lower() != ".json":
         raise click.BadParameter(
@@ -267,11 +393,7 @@ def translate_command(
             "(for .html, .tmx or .tsv run `bireader export`)",
             param_hint="'-o' / '--output'",
         )
-    document = read(_input_source(file), format=input_format)
-    with progress_bar("Translating") as progress:
-        bi = translate(
-            document, engine, cache=not no_cache, progress=progress, fallback=not no_fallback
-        )
+    bi = read_and_translate(file, choice)
     if output == "-":
         with _writing_stdout():
             sys.stdout.flush()
@@ -279,7 +401,7 @@ def translate_command(
             sys.stdout.buffer.flush()
     else:
         export(bi, output, format="json")
-        click.echo(f"wrote {output} (json, {len(bi.pairs)} pairs)", err=True)
+        _say(f"wrote {output} (json, {len(bi.pairs)} pairs)")
 
 
 @main.command("engines")
@@ -407,40 +529,51 @@ def models_remove(what: tuple[str, ...]) -> None:
         _echo(f"removed {package.code} {package.package_version} ({package.pair})")
 
 
-def _format_choices() -> tuple[str, ...]:
-    """``--format`` names: one per exporter (``htm`` is only a suffix for ``html``)."""
-    first: dict[str, str] = {}
-    for suffix, module in EXPORTERS.items():
-        first.setdefault(module, suffix.lstrip("."))
-    return tuple(sorted(first.values()))
+def _exporter_option(exporter: Exporter, spec: CliOption) -> Callable[[_F], _F]:
+    """The click option for one exporter's ``CliOption``; its value is checked at parse time."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value in (None, False):
+            return value
+        try:
+            spec.to_options(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+        return value
+
+    return click.option(
+        spec.flag,
+        spec.dest,
+        is_flag=spec.is_flag,
+        type=click.Choice(spec.choices) if spec.choices else None,
+        metavar=spec.metavar,
+        callback=check,
+        help=spec.help,
+    )
 
 
-_FORMAT_CHOICES = _format_choices()
-# A BCP 47-like tag: a primary subtag of letters, then subtags of letters and digits.
-_LANG_TAG = r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*"
+def exporter_options(command: _F) -> _F:
+    """One option per ``CliOption`` of every registered exporter (``--layout``, ...).
 
+    The command receives ``options``: format name -> that exporter's option values.
+    """
+    specs = [(exporter, spec) for exporter in EXPORTERS for spec in exporter.cli]
 
-def _lang_codes(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> tuple[str, str] | None:
-    """``--lang-codes SRC,TGT`` checked before any work: es-... then en-... tags."""
-    import re
+    @functools.wraps(command)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        options: dict[str, dict[str, Any]] = {}
+        given: dict[str, tuple[str, str]] = {}
+        for exporter, spec in specs:
+            value = kwargs.pop(spec.dest)
+            if value in (None, False):
+                continue
+            options.setdefault(exporter.name, {}).update(spec.to_options(value))
+            given[exporter.name] = (spec.flag, exporter.suffixes[0])
+        return command(*args, options=options, given=given, **kwargs)
 
-    if value is None:
-        return None
-    codes = [code.strip() for code in value.split(",")]
-    if len(codes) != 2 or not all(codes):
-        raise click.BadParameter("expected two codes, e.g. es-ES,en-US")
-    for code, primary, language in zip(codes, ("es", "en"), ("Spanish", "English"), strict=True):
-        if not re.fullmatch(_LANG_TAG, code):
-            raise click.BadParameter(
-                f"{code!r} is not a language code (letters, digits and hyphens, e.g. es-ES)"
-            )
-        if code.split("-")[0].lower() != primary:
-            raise click.BadParameter(
-                f"{code!r} does not name {language}; SRC must be es[-...] and TGT en[-...]"
-            )
-    return codes[0], codes[1]
+    for exporter, spec in reversed(specs):
+        wrapped = _exporter_option(exporter, spec)(wrapped)
+    return cast(_F, wrapped)
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -465,10 +598,10 @@ def _check_outputs(file: str, outputs: tuple[str, ...], output_format: str | Non
                 raise click.UsageError("-o - (stdout) needs --format")
             if outputs.count("-") > 1:
                 raise click.UsageError("the same -o OUTPUT is given twice: -")
-            formats.add(exporter_for("stream", output_format).FORMAT)
+            formats.add(exporter_for("stream", output_format).name)
             continue
         try:
-            formats.add(exporter_for(output).FORMAT)
+            formats.add(exporter_for(output).name)
         except ExportError as exc:
             raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
         if file not in ("-", "") and _same_file(output, file):
@@ -482,10 +615,6 @@ def _check_outputs(file: str, outputs: tuple[str, ...], output_format: str | Non
             "--format only applies to '-o -' (stdout); a file's format comes from its suffix"
         )
     return formats
-
-
-# Mirrors bireader.formats.html.LAYOUTS (a test checks) without importing lxml for --help.
-_HTML_LAYOUTS = ("side-by-side", "interlinear", "reveal")
 
 
 @main.command("export")
@@ -504,43 +633,18 @@ _HTML_LAYOUTS = ("side-by-side", "interlinear", "reveal")
     "-f",
     "--format",
     "output_format",
-    type=click.Choice(_FORMAT_CHOICES),
+    type=click.Choice(sorted({exporter.name for exporter in EXPORTERS})),
     help="Format written to '-o -' (stdout).",
 )
-@_ENGINE
-@click.option(
-    "--layout",
-    type=click.Choice(_HTML_LAYOUTS),
-    help="HTML: the reading mode the page opens in (switchable in the page).",
-)
-@click.option(
-    "--title",
-    help="HTML: the page's title (default: the article's title or first heading).",
-)
-@click.option(
-    "--lang-codes",
-    metavar="SRC,TGT",
-    callback=_lang_codes,
-    help="TMX: xml:lang codes of the two languages, e.g. es-ES,en-US (default: es,en).",
-)
-@click.option(
-    "--with-context", is_flag=True, help="TSV: add the whole source paragraph as a third column."
-)
-@_NO_CACHE
-@click.option("--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine.")
-@_INPUT_FORMAT
+@translation_options
+@exporter_options
 def export_command(
     file: str,
     outputs: tuple[str, ...],
     output_format: str | None,
-    engine: str,
-    layout: str | None,
-    title: str | None,
-    lang_codes: tuple[str, str] | None,
-    with_context: bool,
-    no_cache: bool,
-    no_fallback: bool,
-    input_format: str | None,
+    choice: TranslationChoice,
+    options: dict[str, dict[str, Any]],
+    given: dict[str, tuple[str, str]],
 ) -> None:
     """Translate FILE once and write every -o OUTPUT.
 
@@ -550,56 +654,17 @@ def export_command(
     named on stderr.
     """
     from bireader.formats.base import export_each
-    from bireader.model import BilingualDocument
-    from bireader.reading import open_input
 
     formats = _check_outputs(file, outputs, output_format)
-    options: dict[str, dict[str, Any]] = {}
-    for option, value, fmt, suffix in (
-        ("--layout", layout, "html", ".html"),
-        ("--title", title, "html", ".html"),
-        ("--lang-codes", lang_codes, "tmx", ".tmx"),
-        ("--with-context", with_context, "tsv", ".tsv"),
-    ):
-        if value and fmt not in formats:
-            raise click.UsageError(f"{option} only applies to a {suffix} output; none is given")
-    if layout:
-        options.setdefault("html", {})["layout"] = layout
-    if title is not None:
-        if not title.strip():
-            raise click.BadParameter("must not be empty", param_hint="--title")
-        options.setdefault("html", {})["title"] = title
-    if lang_codes:
-        options["tmx"] = {"source_lang": lang_codes[0], "target_lang": lang_codes[1]}
-    if with_context:
-        options["tsv"] = {"with_context": True}
-
-    given = open_input(_input_source(file), format=input_format)
-    if isinstance(given, BilingualDocument):
-        for option, used in (
-            ("--engine", engine != "auto"),
-            ("--no-cache", no_cache),
-            ("--no-fallback", no_fallback),
-            ("--input-format", input_format is not None),
-        ):
-            if used:
-                raise click.UsageError(
-                    f"{option} applies to an article; {file} is already translated"
-                )
-        bi = given
-    else:
-        from bireader.translation.pipeline import translate
-
-        with progress_bar("Translating") as progress:
-            bi = translate(
-                given, engine, cache=not no_cache, progress=progress, fallback=not no_fallback
-            )
-
+    for name, (flag, suffix) in given.items():
+        if name not in formats:
+            raise click.UsageError(f"{flag} only applies to a {suffix} output; none is given")
+    bi = read_and_translate(file, choice, bilingual=True)
     files = {output for output in outputs if output != "-"}
 
     def written(name: str, fmt: str) -> None:
         if name in files:
-            click.echo(f"wrote {name} ({fmt}, {len(bi.pairs)} pairs)", err=True)
+            _say(f"wrote {name} ({fmt}, {len(bi.pairs)} pairs)")
 
     targets: list[Any] = [sys.stdout.buffer if output == "-" else output for output in outputs]
     with _writing_stdout():

@@ -32,11 +32,14 @@ class ModelNotInstalled(EngineError):
     """The engine is installed but has no model for the language pair."""
 
 
-class InvalidOption(EngineError):
-    """An engine option that is unknown or out of range: a usage mistake, not a missing engine.
+class InvalidOption(BireaderError, ValueError):
+    """An engine or exporter option that is unknown or out of range: a usage mistake.
 
+    One class (and one exit code, 2, like any usage error) whichever stage refused it;
     ``engine="auto"`` raises it at once instead of trying the next engine.
     """
+
+    exit_code = 2
 
 
 class TranslationFailed(EngineError):
@@ -47,3 +50,9 @@ class ExportError(BireaderError):
     """An output file could not be produced; nothing half-written is left behind."""
 
     exit_code = 4
+
+
+class CacheError(BireaderError):
+    """The translation cache could not be cleared (it is never an obstacle to translating)."""
+
+    exit_code = 1

@@ -11,6 +11,7 @@ earlier stage produced. Offsets are character offsets into ``Document.text``:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,42 @@ def block_kind(value: object, default: BlockKind | None = "paragraph") -> BlockK
     if default is None:
         raise ValueError(f"unknown block kind {value!r} (known: {', '.join(BLOCK_KINDS)})")
     return default
+
+
+_LANG_TAG = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
+_LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
+
+
+def language_tag(code: object, language: str | None = None) -> str:
+    """``code`` as a BCP 47-like tag (``es``, ``es-ES``; ``_`` read as ``-``), else ``ValueError``.
+
+    With ``language``, the tag must name it (``es-MX`` names ``es``): a swapped pair
+    would label Spanish as English. The one parser of language codes, for ``--lang-codes``,
+    TMX ``xml:lang`` and a JSON file's ``source_lang``/``target_lang``.
+
+    >>> language_tag("es_ES", "es")
+    'es-ES'
+    >>> language_tag("en' onmouseover=x")
+    Traceback (most recent call last):
+    ValueError: not a language code: "en' onmouseover=x" (expected e.g. 'es' or 'es-ES')
+    """
+    if not isinstance(code, str) or not _LANG_TAG.fullmatch(code):
+        shown = repr(code)[:40]
+        raise ValueError(f"not a language code: {shown} (expected e.g. 'es' or 'es-ES')")
+    tag = code.replace("_", "-")
+    if language is not None and tag.split("-")[0].lower() != language.split("-")[0].lower():
+        name = _LANGUAGE_NAMES.get(language.split("-")[0].lower(), repr(language))
+        raise ValueError(f"language code {tag!r} does not name {name}")
+    return tag
+
+
+def utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive time is taken to be UTC already.
+
+    >>> utc(datetime(2026, 1, 2, 3, 4, 5)).isoformat()
+    '2026-01-02T03:04:05+00:00'
+    """
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _frozen_mapping(value: Mapping[str, str]) -> Mapping[str, str]:
@@ -161,6 +198,10 @@ class BilingualDocument:
     target_lang: str = "en"
     created: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
     bireader_version: str = __version__
+
+    def __post_init__(self) -> None:
+        # Every exporter writes times in UTC: normalized once here, not in each of them.
+        object.__setattr__(self, "created", utc(self.created))
 
     def blocks(self) -> Iterator[tuple[Block, tuple[Pair, ...]]]:
         """Each block of the source document with its pairs, in order."""

@@ -18,7 +18,6 @@ from dataclasses import replace
 from typing import Final
 
 from bireader.chardata import INVISIBLE, LINE_BREAKS
-from bireader.errors import InputError
 from bireader.lang import Kind, Language, language
 from bireader.model import Document, Sentence
 
@@ -101,7 +100,7 @@ def segment_document(document: Document) -> Document:
     [('Título', 0), ('Uno.', 8), ('Dos.', 13)]
     """
     if not isinstance(document, Document):
-        raise InputError(
+        raise TypeError(
             f"segment_document() takes a Document, not {type(document).__name__}; "
             "for a string use split_sentences() or bireader.read()"
         )

@@ -21,7 +21,6 @@ import base64
 import hashlib
 import logging
 import re
-from datetime import UTC
 from functools import cache
 from importlib import resources
 from pathlib import PurePath
@@ -30,17 +29,16 @@ from typing import IO, Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from bireader.errors import ExportError
+from bireader.errors import ExportError, InvalidOption
+from bireader.formats.base import LAYOUTS, reject_options
 from bireader.model import BilingualDocument, Block, Pair
 from bireader.text import xml_safe
 
 FORMAT = "html"
-LAYOUTS: tuple[str, ...] = ("side-by-side", "interlinear", "reveal")
-"""Reading modes; the page can switch between them without reloading."""
 
 _OPTIONS = frozenset({"layout", "title"})
 _ASSETS = "html_assets"
-_log = logging.getLogger("bireader")
+_log = logging.getLogger(__name__)
 
 Element = etree._Element
 
@@ -69,14 +67,10 @@ def write(
 
 def render(bi: BilingualDocument, **options: Any) -> str:
     """The reader page of ``bi`` as a string (``layout=``, ``title=`` override the defaults)."""
-    unknown = sorted(set(options) - _OPTIONS)
-    if unknown:
-        raise ExportError(
-            f"unknown HTML option(s): {', '.join(unknown)} (known: {', '.join(sorted(_OPTIONS))})"
-        )
+    reject_options(FORMAT, {k: v for k, v in options.items() if k not in _OPTIONS})
     layout = options.get("layout") or "side-by-side"
     if layout not in LAYOUTS:
-        raise ExportError(f"unknown layout {layout!r} (known: {', '.join(LAYOUTS)})")
+        raise InvalidOption(f"html: unknown layout {layout!r} (known: {', '.join(LAYOUTS)})")
     root = build_tree(bi, layout=layout, title=options.get("title"))
     page = str(lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")) + "\n"
     _log.debug(
@@ -564,8 +558,7 @@ def _footer(body: Element, bi: BilingualDocument) -> None:
     footer = _sub(body, "footer", {"class": "prov"})
     facts = _sub(footer, "dl")
     rows = _engine_rows(bi)
-    created = bi.created.astimezone(UTC) if bi.created.tzinfo else bi.created.replace(tzinfo=UTC)
-    rows.append(("Date", created.strftime("%Y-%m-%d %H:%M UTC")))
+    rows.append(("Date", bi.created.strftime("%Y-%m-%d %H:%M UTC")))
     rows.append(("Made with", f"bireader {bi.bireader_version}"))
     if bi.document.source and not bi.document.source.startswith("<"):
         rows.append(("Source", PurePath(bi.document.source).name))

@@ -18,11 +18,12 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from bireader.errors import ExportError, InputError
+from bireader.errors import InputError
+from bireader.formats.base import reject_options
 from bireader.model import (
     BLOCK_KINDS,
     BilingualDocument,
@@ -34,6 +35,7 @@ from bireader.model import (
     Sentence,
     Word,
     block_kind,
+    utc,
 )
 from bireader.text import LONE_SURROGATE
 
@@ -46,7 +48,7 @@ SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 """Every layout :func:`from_dict` reads; a version-1 file simply has no words."""
 
-_log = logging.getLogger("bireader")
+_log = logging.getLogger(__name__)
 
 
 def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, Any]:
@@ -188,7 +190,7 @@ def write(
     **options: Any,
 ) -> None:
     """Write ``bi`` as UTF-8 JSON to the binary ``stream``."""
-    _reject_unknown(options)
+    reject_options(FORMAT, options)
     stream.write(dumps(bi, indent=indent, include_text=include_text).encode("utf-8"))
     stream.write(b"\n")
 
@@ -510,9 +512,7 @@ def _kind(value: Any) -> BlockKind:
 
 
 def _iso(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return utc(moment).isoformat().replace("+00:00", "Z")
 
 
 def _parse_iso(value: str) -> datetime:
@@ -520,9 +520,6 @@ def _parse_iso(value: str) -> datetime:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise InputError(f"created: not a valid time {value!r}: {exc}") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return utc(moment)
 
 
-def _reject_unknown(options: Mapping[str, Any]) -> None:
-    if options:
-        raise ExportError(f"the {FORMAT} exporter has no option {', '.join(sorted(options))!r}")

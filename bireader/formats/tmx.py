@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,7 +26,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from bireader._version import __version__
-from bireader.errors import ExportError, InputError
+from bireader.errors import ExportError, InputError, InvalidOption
+from bireader.formats.base import reject_options
 from bireader.model import (
     BilingualDocument,
     Block,
@@ -37,6 +37,8 @@ from bireader.model import (
     Provenance,
     Sentence,
     block_kind,
+    language_tag,
+    utc,
 )
 from bireader.text import xml_safe
 
@@ -48,13 +50,12 @@ CREATION_TOOL = "bireader"
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
 
 # What XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
-_LANG_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # Elements inside <seg> whose own text is native code (e.g. "<b>"), not content.
 _NATIVE_CODE = frozenset({"bpt", "ept", "ph", "it", "ut"})
 
-_log = logging.getLogger("bireader")
+_log = logging.getLogger(__name__)
 
 
 def clean_xml_text(text: str) -> str:
@@ -68,9 +69,7 @@ def tmx_date(moment: datetime) -> str:
     >>> tmx_date(datetime(2026, 11, 27, 14, 5, 9, tzinfo=UTC))
     '20261127T140509Z'
     """
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return utc(moment).strftime("%Y%m%dT%H%M%SZ")
 
 
 def parse_tmx_date(value: str) -> datetime | None:
@@ -101,8 +100,7 @@ def write(
     """
     from lxml import etree
 
-    if options:
-        raise ExportError(f"the tmx exporter has no option {', '.join(sorted(options))!r}")
+    reject_options(FORMAT, options)
     src = _lang_code(source_lang or bi.document.lang, bi.document.lang)
     tgt = _lang_code(target_lang or bi.target_lang, bi.target_lang)
     date = tmx_date(bi.created)
@@ -125,18 +123,11 @@ def write(
 
 
 def _lang_code(code: str, lang: str) -> str:
-    """``code`` as an ``xml:lang``, refused unless it names ``lang`` (a region may follow).
-
-    >>> _lang_code("es_ES", "es")
-    'es-ES'
-    """
-    if not isinstance(code, str) or not _LANG_CODE.match(code):
-        raise ExportError(f"not a language code: {code!r} (expected e.g. 'es' or 'es-ES')")
-    code = code.replace("_", "-")
-    if code.split("-")[0].lower() != lang.split("-")[0].lower():
-        # A swapped pair would label Spanish text as English and read back reversed.
-        raise ExportError(f"language code {code!r} does not name this text's language {lang!r}")
-    return code
+    """``code`` as an ``xml:lang``, refused unless it names ``lang`` (a region may follow)."""
+    try:
+        return language_tag(code, lang)
+    except ValueError as exc:
+        raise InvalidOption(f"tmx: {exc}") from None
 
 
 def _prop(parent: Any, kind: str, value: str) -> None:

@@ -24,7 +24,7 @@ import re
 from typing import IO, Any
 
 from bireader.chardata import LINE_BREAKS
-from bireader.errors import ExportError
+from bireader.formats.base import reject_options
 from bireader.model import BilingualDocument
 from bireader.text import LONE_SURROGATE
 
@@ -76,8 +76,7 @@ def write(
     ``with_context`` adds a third column: the whole source block (paragraph, heading...)
     the sentence comes from. ``header`` writes Anki's ``#`` header lines first.
     """
-    if options:
-        raise ExportError(f"the tsv exporter has no option {', '.join(sorted(options))!r}")
+    reject_options(FORMAT, options)
     field = anki_field if html else plain_field
     columns = ["Spanish", "English"] + (["Context"] if with_context else [])
     text = io.StringIO()

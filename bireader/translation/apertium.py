@@ -34,7 +34,7 @@ from bireader.errors import EngineUnavailable, TranslationFailed
 from bireader.model import Provenance
 from bireader.translation.base import Engine, EngineStatus, option_error, unknown_options
 
-log = logging.getLogger("bireader")
+log = logging.getLogger(__name__)
 
 PAIR = "spa-eng"
 PACKAGE = "apertium-eng-spa"

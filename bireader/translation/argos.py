@@ -30,7 +30,7 @@ from bireader.model import Provenance
 from bireader.translation.base import EngineStatus, option_error, unknown_options
 from bireader.translation.models import INSTALL_FIX, ArgosPackage, find_package, packages_dir
 
-log = logging.getLogger("bireader")
+log = logging.getLogger(__name__)
 
 Tokens = list[str]
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 from bireader.errors import EngineError, EngineUnavailable, InvalidOption
 from bireader.model import Provenance
 
-log = logging.getLogger("bireader")
+log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with counts of sentences."""

@@ -24,6 +24,7 @@ connection.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
 import os
@@ -35,9 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from bireader.errors import CacheError
 from bireader.translation.guard import GUARD_VERSION, check
 
-log = logging.getLogger("bireader")
+log = logging.getLogger(__name__)
 
 CACHE_ENV = "BIREADER_CACHE_DIR"
 FILENAME = "translations.sqlite3"
@@ -274,9 +276,19 @@ class TranslationCache:
             return self._info()
 
     def clear(self) -> int:
-        """Delete every entry; return how many there were."""
+        """Delete every entry; return how many there were.
+
+        ``CacheError`` when the file cannot be cleared or removed (it is a directory,
+        the file system is read-only...).
+        """
         with self._lock:
-            return self._clear()
+            try:
+                return self._clear()
+            except OSError as exc:
+                raise CacheError(
+                    f"cannot clear the translation cache {str(self.path)!r}: "
+                    f"{exc.strerror or exc}"
+                ) from exc
 
     def _get_many(self, signature: str, sources: Sequence[str]) -> dict[str, CachedTranslation]:
         conn = self._connection()
@@ -347,6 +359,8 @@ class TranslationCache:
         conn = self._connection()
         if conn is None:
             # Unusable file: removing it is the only way to clear it.
+            if self.path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "it is a directory, not a cache file")
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
             return 0
@@ -359,6 +373,8 @@ class TranslationCache:
             conn.execute("VACUUM")
         except sqlite3.Error as exc:
             self._fail(exc)
+            if self._disabled:
+                raise OSError(str(exc)) from exc
             return 0
         return count
 

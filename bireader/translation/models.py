@@ -26,7 +26,7 @@ from typing import Any
 
 from bireader.errors import EngineUnavailable, InputError, ModelNotInstalled
 
-log = logging.getLogger("bireader")
+log = logging.getLogger(__name__)
 
 INSTALL_FIX = "bireader models install es en"
 """The command that installs the es->en model from the Argos index."""

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bireader.errors import EngineError, InputError, TranslationFailed
+from bireader.errors import EngineError, TranslationFailed
 from bireader.model import BilingualDocument, Document, Pair
 from bireader.translation.base import (
     Engine,
@@ -37,7 +37,7 @@ from bireader.translation.base import (
 if TYPE_CHECKING:
     from bireader.translation.cache import CachedTranslation, TranslationCache
 
-log = logging.getLogger("bireader")
+log = logging.getLogger(__name__)
 
 
 def translate(
@@ -60,10 +60,10 @@ def translate(
 
     Raises ``EngineUnavailable``/``ModelNotInstalled`` when the engine cannot run and
     ``TranslationFailed`` when it does not return one translation per sentence, and
-    ``InputError`` when ``document`` is not a ``Document``.
+    ``TypeError`` when ``document`` is not a ``Document`` or ``engine`` not an engine.
     """
     if not isinstance(document, Document):
-        raise InputError(
+        raise TypeError(
             f"translate() takes a Document, not {type(document).__name__}; "
             "call bireader.read(text) first"
         )
@@ -79,7 +79,7 @@ def translate(
         elif isinstance(engine, Engine):
             primary = engine
         else:
-            raise EngineError(
+            raise TypeError(
                 f"engine must be a name ({', '.join(('auto', *engine_names()))}) or an object"
                 f" with name, translate_batch() and provenance(), not {type(engine).__name__}"
             )

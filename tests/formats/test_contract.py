@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
+import os
 from pathlib import Path
 from types import ModuleType
 
@@ -11,11 +13,12 @@ import pytest
 from samples import make_bilingual, synthetic
 
 import bireader
-from bireader.errors import ExportError
-from bireader.formats.base import EXPORTERS, export_each, exporter_for
+from bireader.errors import ExportError, InvalidOption
+from bireader.formats.base import EXPORTERS, Exporter, export_each, exporter_for
 
-MODULES = sorted(set(EXPORTERS.values()))
-SUFFIX = {module: next(s for s, m in EXPORTERS.items() if m == module) for module in MODULES}
+MODULES = sorted(exporter.module for exporter in EXPORTERS)
+DESCRIPTOR = {exporter.module: exporter for exporter in EXPORTERS}
+SUFFIX = {exporter.module: exporter.suffixes[0] for exporter in EXPORTERS}
 
 # Known contract failures of exporters owned elsewhere; strict, so a fix shows up.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
@@ -39,10 +42,42 @@ def render(exporter: ModuleType, bi: bireader.BilingualDocument, **options: obje
 
 
 def test_declares_itself_once(exporter: ModuleType) -> None:
-    assert isinstance(exporter.FORMAT, str) and exporter.FORMAT
+    descriptor = DESCRIPTOR[exporter.__name__]
+    assert descriptor.name == exporter.FORMAT
     assert callable(exporter.write)
-    assert exporter_for("x", exporter.FORMAT) is exporter
-    assert exporter_for(f"out{SUFFIX[exporter.__name__]}") is exporter
+    assert exporter_for("x", exporter.FORMAT) is descriptor
+    assert all(exporter_for(f"out{suffix}") is descriptor for suffix in descriptor.suffixes)
+
+
+@pytest.mark.parametrize("descriptor", EXPORTERS, ids=lambda e: e.name)
+def test_descriptor_options_are_the_write_keywords(descriptor: Exporter) -> None:
+    """Every option of the dataclass reaches write(), with the dataclass's default."""
+    import dataclasses
+    import inspect
+
+    write = inspect.signature(descriptor.load().write).parameters
+    for field in dataclasses.fields(descriptor.options):
+        if field.name in write and write[field.name].default is not inspect.Parameter.empty:
+            assert write[field.name].default == field.default, field.name
+        else:
+            # html: render() takes the option through **options
+            assert any(p.kind is p.VAR_KEYWORD for p in write.values()), field.name
+    assert descriptor.make_options() == descriptor.options()
+    with pytest.raises(InvalidOption, match="no_such"):
+        descriptor.make_options({"no_such": 1})
+
+
+def test_registry_does_not_import_exporters() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bireader.formats.base as b; "
+        "b.exporter_for('a.tmx'); b.export_formats(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('lxml', 'bireader.formats.h'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_writes_utf8_with_every_sentence_in_order(exporter: ModuleType) -> None:
@@ -54,13 +89,59 @@ def test_writes_utf8_with_every_sentence_in_order(exporter: ModuleType) -> None:
     assert all(f"Sentence number {i} " in text for i in range(12))
 
 
+_RENDER_IN_A_PROCESS = """
+import io, sys
+sys.path.insert(0, sys.argv[2])
+from samples import make_bilingual
+import importlib
+out = io.BytesIO()
+importlib.import_module(sys.argv[1]).write(make_bilingual(flags={1: ("repetition",)}), out)
+sys.stdout.buffer.write(out.getvalue())
+"""
+
+
 def test_is_deterministic(exporter: ModuleType) -> None:
+    """The same value gives the same bytes, in this process and in two fresh ones
+    (so nothing depends on hash seeds, ids or set order)."""
+    import subprocess
+    import sys
+
+    here = str(Path(__file__).parent)
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _RENDER_IN_A_PROCESS, exporter.__name__, here],
+            capture_output=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]
     bi = make_bilingual(flags={1: ("repetition",)})
-    assert render(exporter, bi) == render(exporter, bi)
+    assert runs[0] == runs[1] == render(exporter, bi)
+    assert b"El ministro" in runs[0] and b"Talks in Miami" in runs[0]
 
 
 def test_empty_document(exporter: ModuleType) -> None:
-    assert render(exporter, make_bilingual(()))
+    """No pairs: still a whole file of the format, with no sentence in it."""
+    bi = make_bilingual(())
+    text = render(exporter, bi).decode("utf-8")
+    full = render(exporter, make_bilingual()).decode("utf-8")
+    assert text and len(text) < len(full)
+    for pair in make_bilingual().pairs[1:]:  # the heading is also the title
+        assert pair.target not in text and pair.target.split()[0] in full
+    if exporter.FORMAT == "json":
+        assert json.loads(text)["pairs"] == []
+    elif exporter.FORMAT == "tsv":
+        assert [line for line in text.splitlines() if not line.startswith("#")] == []
+    else:
+        from lxml import etree, html
+
+        root = (
+            html.fromstring(text) if exporter.FORMAT == "html"
+            else etree.fromstring(text.encode())
+        )
+        if exporter.FORMAT == "tmx":
+            assert root.find("body") is not None and len(root.find("body")) == 0
+        else:
+            assert root.find(".//article") is not None
 
 
 def test_hostile_text_is_written_not_fatal(
@@ -75,8 +156,8 @@ def test_hostile_text_is_written_not_fatal(
     assert "Emoji 🙂" in out.decode("utf-8")  # strict UTF-8: no lone surrogate written
 
 
-def test_unknown_option_is_an_export_error(exporter: ModuleType) -> None:
-    with pytest.raises(ExportError):
+def test_unknown_option_is_an_invalid_option(exporter: ModuleType) -> None:
+    with pytest.raises(InvalidOption):
         render(exporter, make_bilingual(), no_such_option=True)
 
 

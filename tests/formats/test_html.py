@@ -16,7 +16,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 import bireader
-from bireader.errors import EngineError, ExportError
+from bireader.errors import EngineError, InvalidOption
 from bireader.formats import html
 from bireader.model import BilingualDocument, Block, BlockKind, Document, Pair, Provenance, Sentence
 
@@ -293,10 +293,10 @@ def test_controls_are_labelled_buttons() -> None:
         assert (button.get("aria-label") or button.text_content()).strip()
 
 
-def test_bad_options_raise_export_error() -> None:
-    with pytest.raises(ExportError, match="layout"):
+def test_bad_options_raise_invalid_option() -> None:
+    with pytest.raises(InvalidOption, match="layout"):
         html.render(bilingual(ARTICLE), layout="columns")
-    with pytest.raises(ExportError, match="colour"):
+    with pytest.raises(InvalidOption, match="colour"):
         html.render(bilingual(ARTICLE), colour="red")
 
 

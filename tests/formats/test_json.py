@@ -8,7 +8,7 @@ import pytest
 from samples import make_bilingual
 
 import bireader
-from bireader.errors import ExportError, InputError
+from bireader.errors import InputError, InvalidOption
 from bireader.formats import json as bjson
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -87,7 +87,7 @@ def test_write_to_stream() -> None:
 
 
 def test_unknown_option_is_refused() -> None:
-    with pytest.raises(ExportError, match="layout"):
+    with pytest.raises(InvalidOption, match="layout"):
         bjson.write(make_bilingual(), io.BytesIO(), layout="reveal")
 
 

@@ -12,7 +12,7 @@ from samples import make_bilingual, synthetic
 from tmx_helpers import assert_valid_tmx, toolkit_pairs
 
 import bireader
-from bireader.errors import ExportError, InputError
+from bireader.errors import InputError, InvalidOption
 from bireader.formats import tmx
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "tmx"
@@ -82,7 +82,7 @@ def test_region_codes() -> None:
     [{"source_lang": "es ES"}, {"target_lang": "<en>"}, {"source_lang": "en"}, {"colour": "red"}],
 )
 def test_bad_options_are_refused(options: dict[str, str]) -> None:
-    with pytest.raises(ExportError):
+    with pytest.raises(InvalidOption):
         dump(make_bilingual(), **options)
 
 
@@ -297,6 +297,6 @@ def test_codes_that_do_not_name_the_languages_are_refused(
 ) -> None:
     """A swapped pair would label the Spanish as English and read back reversed."""
     out = tmp_path / "a.tmx"
-    with pytest.raises(ExportError, match="does not name"):
+    with pytest.raises(InvalidOption, match="does not name"):
         bireader.export(make_bilingual(), out, source_lang=source_lang, target_lang=target_lang)
     assert not out.exists()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from samples import make_bilingual
 
-from bireader.errors import ExportError
+from bireader.errors import InvalidOption
 from bireader.formats import tsv
 
 
@@ -70,7 +70,7 @@ def test_leading_hash_is_not_taken_for_a_header_line() -> None:
 
 
 def test_unknown_option_is_refused() -> None:
-    with pytest.raises(ExportError):
+    with pytest.raises(InvalidOption):
         dump(make_bilingual(), layout="reveal")
 
 
