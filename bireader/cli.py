@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from typing import Any, TypeVar, cast
 import click
 
 from bireader._version import __version__
+from bireader.chardata import TERMINAL_UNSAFE
 from bireader.errors import BireaderError, ExportError
 from bireader.formats.base import EXPORTERS, CliOption, Exporter
 from bireader.reading import FORMATS as READ_FORMATS
@@ -89,9 +91,30 @@ def _writing_stdout() -> Iterator[None]:
 
 
 def _echo(message: str = "") -> None:
-    """A line on stdout, made printable; a failed write is a one-line error (exit 4)."""
+    """A message line on stdout, made printable; a failed write is a one-line error (exit 4)."""
     with _writing_stdout():
         click.echo(printable(message))
+
+
+def _emit(text: str) -> None:
+    """A line of data on stdout (a sentence): as it is into a pipe, printable on a terminal."""
+    with _writing_stdout():
+        click.echo(printable(text) if sys.stdout.isatty() else text)
+
+
+def _emit_json(value: Any) -> None:
+    """``value`` as indented JSON on stdout, characters that act on a terminal as ``\\uXXXX``.
+
+    The escapes are JSON's own, so the value read back is the same.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=2)  # raw newlines: layout only
+    with _writing_stdout():
+        click.echo(TERMINAL_UNSAFE.sub(_json_escape, text))
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return char if char == "\n" else f"\\u{ord(char):04x}"
 
 
 class _ClosedStream(io.RawIOBase):
@@ -361,10 +384,10 @@ def segment(file: str, as_json: bool, input_format: str | None) -> None:
     if as_json:
         from bireader.formats.json import document_to_dict
 
-        _echo(json.dumps(document_to_dict(document), ensure_ascii=False, indent=2))
+        _emit_json(document_to_dict(document))
         return
     for sentence in document.sentences():
-        _echo(sentence.text)
+        _emit(sentence.text)
 
 
 @main.command("translate")

@@ -1,16 +1,46 @@
-"""Shared fixtures. Keep this file small: fixtures only."""
+"""Shared fixtures, and the session's sandbox for every user directory.
+
+Before anything else is imported, ``HOME``, the XDG directories, ``BIREADER_CACHE_DIR``
+and ``ARGOS_PACKAGES_DIR`` point into one temporary directory for the whole session,
+so no fixture, session-scoped or not, can read or fill the user's own cache, models
+or data (``tests/test_sandbox.py`` proves it).
+"""
 
 from __future__ import annotations
 
-import sys
-import types
-from collections.abc import Callable
+import os
+import tempfile
 from pathlib import Path
 
-import pytest
+SANDBOX = Path(tempfile.mkdtemp(prefix="bireader-tests-"))
+SANDBOX_ENV = {
+    "HOME": SANDBOX / "home",
+    "XDG_CACHE_HOME": SANDBOX / "home" / ".cache",
+    "XDG_DATA_HOME": SANDBOX / "home" / ".local" / "share",
+    "XDG_CONFIG_HOME": SANDBOX / "home" / ".config",
+    "XDG_STATE_HOME": SANDBOX / "home" / ".local" / "state",
+    "BIREADER_CACHE_DIR": SANDBOX / "cache",
+    "ARGOS_PACKAGES_DIR": SANDBOX / "argos-packages",
+}
+for _name, _path in SANDBOX_ENV.items():
+    _path.mkdir(parents=True, exist_ok=True)
+    os.environ[_name] = str(_path)
 
-from bireader.testing import build_random_argos_package, install_package_file
-from bireader.translation import base
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import types  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+import pytest  # noqa: E402
+
+pytest_plugins = ["ci_skips"]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(SANDBOX, ignore_errors=True)
+
+from bireader.testing import build_random_argos_package, install_package_file  # noqa: E402
+from bireader.translation import base  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

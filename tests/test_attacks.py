@@ -254,3 +254,13 @@ def test_kill_9_during_export_leaves_nothing_after_the_next_write(tmp_path: Path
         os.utime(path, (old, old))
     bireader.export(make_bilingual(), tmp_path / "out.html")
     assert not list(tmp_path.glob(".out.html.*.tmp"))
+
+
+def test_segment_json_escapes_terminal_controls_and_reads_back_the_same(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Hola \u202eal revés. Adiós \u2066aislado\u2069.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["segment", "--json", str(article)])
+    assert result.exit_code == 0, result.output
+    assert "\u202e" not in result.stdout and "\\u202e" in result.stdout
+    sentences = [s["text"] for b in json.loads(result.stdout)["blocks"] for s in b["sentences"]]
+    assert sentences[0] == "Hola \u202eal revés."
