@@ -22,6 +22,7 @@ SANDBOX_ENV = {
     "BIREADER_CACHE_DIR": SANDBOX / "cache",
     "ARGOS_PACKAGES_DIR": SANDBOX / "argos-packages",
 }
+os.environ["BIREADER_TEST_SANDBOX"] = str(SANDBOX)
 for _name, _path in SANDBOX_ENV.items():
     _path.mkdir(parents=True, exist_ok=True)
     os.environ[_name] = str(_path)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-from conftest import SANDBOX
 from doubles import UpperEngine
 
 import bireader
@@ -22,6 +21,7 @@ from bireader.translation.cache import default_cache_path
 from bireader.translation.models import packages_dir
 
 HERE = Path(__file__).resolve().parent
+SANDBOX = Path(os.environ["BIREADER_TEST_SANDBOX"])  # set by tests/conftest.py
 
 
 @pytest.fixture(scope="session")
