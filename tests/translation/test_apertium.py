@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from bireader.errors import EngineError, EngineUnavailable, TranslationFailed
+from bireader.errors import EngineUnavailable, InvalidOption, TranslationFailed
 from bireader.translation.apertium import ApertiumEngine, clean_english, decode, encode
 from bireader.translation.base import get_engine
 
@@ -434,9 +434,9 @@ def test_initials_companies_and_meridiem_pass_verbatim() -> None:
 def test_bad_options_raise_one_line_engine_errors(
     fake_path: Path, options: dict[str, Any], named: str
 ) -> None:
-    """Like Argos: an unknown or out-of-range option is an EngineError, never ignored."""
+    """Like Argos (and an exporter): an unknown or out-of-range option is InvalidOption."""
     _fake_apertium(fake_path, "exec cat")
-    with pytest.raises(EngineError) as caught:
+    with pytest.raises(InvalidOption) as caught:
         get_engine("apertium", **options)
     message = str(caught.value)
     assert message.startswith("apertium: invalid option: ") and named in message

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bireader.errors import EngineError, ModelNotInstalled
+from bireader.errors import InvalidOption, ModelNotInstalled
 from bireader.translation.argos import (
     ArgosEngine,
     ArgosOptions,
@@ -239,9 +239,9 @@ def test_status_and_error_without_package() -> None:
     ],
 )
 def test_bad_options_raise_one_line_engine_errors(options: dict[str, Any], named: str) -> None:
-    """Unknown or out-of-range options are a clear EngineError up front, never a
+    """Unknown or out-of-range options are a clear InvalidOption up front, never a
     ValueError/TypeError from range() or CTranslate2 halfway through a document."""
-    with pytest.raises(EngineError) as caught:
+    with pytest.raises(InvalidOption) as caught:
         get_engine("argos", **options).translate_batch(SENTENCES)
     message = str(caught.value)
     assert message.startswith("argos: invalid option: ") and named in message
