@@ -139,7 +139,7 @@ class Provenance:
         >>> Provenance("apertium", "3.8.3", "spa-eng", "0.8.0", {"unknown": "off"}).signature()
         'apertium:3.8.3|model:spa-eng@0.8.0|unknown=off'
         """
-        parts = [f"{self.engine}:{self.engine_version}"]
+        parts = [f"{self.engine}:{self.engine_version}" if self.engine_version else self.engine]
         if self.model:
             parts.append(f"model:{self.model}@{self.model_version or '?'}")
         parts.extend(f"{key}={self.options[key]}" for key in sorted(self.options))
@@ -172,6 +172,12 @@ class Word:
     """True when the sentence's translation left this Spanish word as it was."""
 
 
+UNPAIRED = "unpaired"
+"""The flag of an aligned sentence with no counterpart on the other side."""
+LOW_CONFIDENCE = "low-confidence"
+"""The flag of an aligned link the aligner is not sure of."""
+
+
 @dataclass(frozen=True, slots=True)
 class Pair:
     """A source sentence and its one translation."""
@@ -186,6 +192,23 @@ class Pair:
     """Quality-guard flags, e.g. ``("repetition",)``; empty when the output looked sane."""
     words: tuple[Word, ...] = ()
     """The source sentence's words, explained (``bireader.analyze``); empty until analysed."""
+    link: int | None = None
+    """Aligned documents (``bireader.align``): the number of the link this pair belongs to.
+
+    Consecutive pairs sharing a link form one row: a 2-1 or 2-2 link is two pairs, the
+    first holding the link's whole English in ``target``, the second an empty one. A 1-2
+    link is one pair whose ``target`` joins both English sentences. None for a translation.
+    """
+    confidence: float | None = None
+    """Aligned documents: how sure the aligner is of this link, 0-1; None for a translation."""
+
+    @property
+    def unpaired(self) -> bool:
+        """An aligned sentence with no counterpart: Spanish with no English (1-0), or
+        English with no Spanish (0-1; ``source`` is then an empty sentence where it
+        would have been, so ``document.text[start:end] == ""``).
+        """
+        return UNPAIRED in self.flags
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +225,19 @@ class BilingualDocument:
     def __post_init__(self) -> None:
         # Every exporter writes times in UTC: normalized once here, not in each of them.
         object.__setattr__(self, "created", utc(self.created))
+
+    def links(self) -> Iterator[tuple[Pair, ...]]:
+        """The pairs grouped into rows: consecutive pairs sharing a ``link`` form one row
+        (a merged link of an aligned document); every other pair is a row of its own.
+        """
+        row: list[Pair] = []
+        for pair in self.pairs:
+            if row and (pair.link is None or pair.link != row[-1].link):
+                yield tuple(row)
+                row = []
+            row.append(pair)
+        if row:
+            yield tuple(row)
 
     def blocks(self) -> Iterator[tuple[Block, tuple[Pair, ...]]]:
         """Each block of the source document with its pairs, in order."""
