@@ -212,7 +212,8 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
             bar.__exit__(None, None, None)
 
 
-_INPUT_FORMAT = click.option(
+_Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+_INPUT_FORMAT: _Decorator = click.option(
     "--input-format",
     type=click.Choice(sorted(READ_FORMATS)),
     help="Format of an article FILE (default: from the suffix, else sniffed).",
@@ -640,9 +641,7 @@ def _check_outputs(file: str, outputs: tuple[str, ...], output_format: str | Non
     return formats
 
 
-@main.command("export")
-@click.argument("file", type=click.Path(allow_dash=True))
-@click.option(
+OUTPUTS: _Decorator = click.option(
     "-o",
     "--output",
     "outputs",
@@ -652,13 +651,55 @@ def _check_outputs(file: str, outputs: tuple[str, ...], output_format: str | Non
     help="Write here; the format comes from the suffix (.html .tmx .tsv .json). "
     "Repeat for several files. '-' is stdout, with --format.",
 )
-@click.option(
+OUTPUT_FORMAT: _Decorator = click.option(
     "-f",
     "--format",
     "output_format",
     type=click.Choice(sorted({exporter.name for exporter in EXPORTERS})),
     help="Format written to '-o -' (stdout).",
 )
+
+
+def check_outputs(
+    inputs: tuple[str, ...],
+    outputs: tuple[str, ...],
+    output_format: str | None,
+    given: dict[str, tuple[str, str]],
+) -> None:
+    """Refuse bad -o/--format combinations, an -o naming an input, and an exporter
+    option with no output of its format, before any work."""
+    formats: set[str] = set()
+    for file in inputs:
+        formats = _check_outputs(file, outputs, output_format)
+    for name, (flag, suffix) in given.items():
+        if name not in formats:
+            raise click.UsageError(f"{flag} only applies to a {suffix} output; none is given")
+
+
+def write_outputs(
+    bi: Any, outputs: tuple[str, ...], output_format: str | None, options: dict[str, Any]
+) -> None:
+    """Write ``bi`` to every -o OUTPUT ('-' is stdout); each file written is named on stderr."""
+    from bireader.formats.base import export_each
+
+    files = {output for output in outputs if output != "-"}
+
+    def written(name: str, fmt: str) -> None:
+        if name in files:
+            _say(f"wrote {name} ({fmt}, {len(bi.pairs)} pairs)")
+
+    targets: list[Any] = [sys.stdout.buffer if output == "-" else output for output in outputs]
+    with _writing_stdout():
+        try:
+            export_each(bi, targets, format=output_format, options=options, on_written=written)
+        finally:
+            sys.stdout.flush()
+
+
+@main.command("export")
+@click.argument("file", type=click.Path(allow_dash=True))
+@OUTPUTS
+@OUTPUT_FORMAT
 @translation_options
 @exporter_options
 def export_command(
@@ -676,22 +717,11 @@ def export_command(
     whose pairs are used as they are, without translating. Each written file is
     named on stderr.
     """
-    from bireader.formats.base import export_each
-
-    formats = _check_outputs(file, outputs, output_format)
-    for name, (flag, suffix) in given.items():
-        if name not in formats:
-            raise click.UsageError(f"{flag} only applies to a {suffix} output; none is given")
+    check_outputs((file,), outputs, output_format, given)
     bi = read_and_translate(file, choice, bilingual=True)
-    files = {output for output in outputs if output != "-"}
+    write_outputs(bi, outputs, output_format, options)
 
-    def written(name: str, fmt: str) -> None:
-        if name in files:
-            _say(f"wrote {name} ({fmt}, {len(bi.pairs)} pairs)")
 
-    targets: list[Any] = [sys.stdout.buffer if output == "-" else output for output in outputs]
-    with _writing_stdout():
-        try:
-            export_each(bi, targets, format=output_format, options=options, on_written=written)
-        finally:
-            sys.stdout.flush()
+from bireader.commands.align import align_command  # noqa: E402
+
+main.add_command(align_command)

@@ -413,7 +413,15 @@ def _fill(
         return number
     last_s: Element | None = None
     last_t: Element | None = None
+    last_link: int | None = None
     for pair in pairs:
+        if pair.link is not None and pair.link == last_link and last_s is not None:
+            # The next Spanish sentence of a merged link (2-1, 2-2): the same row.
+            _join(last_s, pair.source.text)
+            if last_t is not None and pair.target:
+                _join(last_t, pair.target)
+            continue
+        last_link = pair.link
         number += 1
         if last_s is not None and last_t is not None:
             last_s.tail = " "
@@ -431,10 +439,12 @@ def _fill(
         _set_text(last_s, pair.source.text)
         last_t = _sub(target, "span", {"class": "t", "id": f"t{number}", "data-pair": f"p{number}"})
         _set_text(last_t, pair.target)
+        if pair.unpaired:
+            _unpaired(last_s if not pair.source.text else last_t, bool(pair.source.text))
         if pair.flags:
-            note = _flag_note(pair.flags, pair.engine)
+            note = _flag_note(pair.flags, pair.engine, pair.confidence)
             repaired = all(":" in flag for flag in pair.flags)
-            last_t.set("class", "t flagged repaired" if repaired else "t flagged")
+            last_t.set("class", f"{last_t.get('class')} flagged{' repaired' if repaired else ''}")
             last_t.set("title", _clean(note))
             last_t.set("data-flags", _clean(" ".join(pair.flags)))
             # A tooltip alone is out of reach on a phone and from the keyboard: a button
@@ -488,7 +498,30 @@ def _set_text(element: Element, text: str) -> None:
         last.tail = text[position:]
 
 
-def _flag_note(flags: tuple[str, ...], engine: str) -> str:
+def _join(span: Element, text: str) -> None:
+    """Append ``text`` to a sentence span, after a space."""
+    if not text:
+        return
+    if len(span):
+        last = span[-1]
+        last.tail = (last.tail or "") + " " + _clean(text)
+    else:
+        span.text = (span.text or "") + " " + _clean(text)
+
+
+def _unpaired(span: Element, spanish: bool) -> None:
+    """Mark the empty side of an unpaired aligned sentence: a visible gap, a spoken note."""
+    span.set("class", f"{span.get('class')} unpaired")
+    gap = _sub(span, "span", {"class": "gap", "aria-hidden": "true"}, text="\u2014")
+    gap.tail = None
+    what = "not in the English translation" if spanish else "English only, no Spanish"
+    _sub(span, "span", {"class": "sr-only"}, text=f"({what})")
+
+
+_ALIGNMENT_FLAGS = frozenset({"unpaired", "low-confidence"})
+
+
+def _flag_note(flags: tuple[str, ...], engine: str, confidence: float | None = None) -> str:
     """The tooltip of a flagged pair: what the guard found and what was done about it.
 
     Repairs are recorded as ``"retried:<flag>"``/``"fallback:<flag>"`` (see
@@ -499,6 +532,8 @@ def _flag_note(flags: tuple[str, ...], engine: str) -> str:
     >>> _flag_note(("repetition", "retried:repetition"), "argos")
     'Flagged by the quality guard (repetition), even after a retry; translated by argos'
     """
+    if _ALIGNMENT_FLAGS.intersection(flags):
+        return _alignment_note(flags, confidence)
     still = [flag for flag in flags if ":" not in flag]
     repairs = [flag.split(":", 1) for flag in flags if ":" in flag]
     if not still:
@@ -553,20 +588,43 @@ def _engine_rows(bi: BilingualDocument) -> list[tuple[str, str]]:
     return rows
 
 
+def _alignment_note(flags: tuple[str, ...], confidence: float | None) -> str:
+    """The tooltip of an aligned pair the aligner flagged.
+
+    >>> _alignment_note(("low-confidence",), 0.31)
+    'Aligned with low confidence (0.31): check that this English matches the Spanish'
+    >>> _alignment_note(("unpaired",), 0.9)
+    'No counterpart in the other language (the aligner is 0.90 sure)'
+    """
+    sure = f"{confidence:.2f}" if confidence is not None else "?"
+    if "unpaired" in flags:
+        note = f"No counterpart in the other language (the aligner is {sure} sure)"
+        return note + (", a low confidence" if "low-confidence" in flags else "")
+    return f"Aligned with low confidence ({sure}): check that this English matches the Spanish"
+
+
 def _footer(body: Element, bi: BilingualDocument) -> None:
     prov = bi.provenance
     footer = _sub(body, "footer", {"class": "prov"})
     facts = _sub(footer, "dl")
     rows = _engine_rows(bi)
+    if prov.options.get("translation") == "human" and "aligner" in prov.options:
+        # An existing human translation, aligned by bireader: say so, and how.
+        rows = [("Translation", f"human, aligned by {prov.options['aligner']}")]
+        if "alignment-mt" in prov.options:
+            rows.append(("Alignment MT", prov.options["alignment-mt"].split("|")[0]))
     rows.append(("Date", bi.created.strftime("%Y-%m-%d %H:%M UTC")))
     rows.append(("Made with", f"bireader {bi.bireader_version}"))
     if bi.document.source and not bi.document.source.startswith("<"):
         rows.append(("Source", PurePath(bi.document.source).name))
-    flagged = sum(1 for pair in bi.pairs if pair.flags)
+    flagged = sum(1 for pair in bi.pairs if pair.flags and not pair.unpaired)
     repaired = sum(1 for pair in bi.pairs if pair.flags and all(":" in f for f in pair.flags))
     summary = f"{len(bi.pairs)}"
     if flagged:
         summary += f", {flagged} flagged" + (f" ({repaired} repaired)" if repaired else "")
+    unpaired = sum(1 for pair in bi.pairs if pair.unpaired)
+    if unpaired:
+        summary += f", {unpaired} unpaired"
     rows.append(("Sentences", summary))
     for term, value in rows:
         item = _sub(facts, "div")

@@ -43,9 +43,10 @@ if TYPE_CHECKING:
     from bireader.reading.source import Raw
 
 FORMAT = "json"
-SCHEMA_VERSION = 2
-"""Bumped on any change a reader of older files would trip over (2: pairs carry ``words``)."""
-READABLE_VERSIONS = (1, 2)
+SCHEMA_VERSION = 3
+"""Bumped on any change a reader of older files would trip over (2: pairs carry ``words``;
+3: a pair of an aligned document may carry ``link`` and ``confidence``)."""
+READABLE_VERSIONS = (1, 2, 3)
 """Every layout :func:`from_dict` reads; a version-1 file simply has no words."""
 
 _log = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, An
                 "engine": p.engine,
                 "flags": list(p.flags),
                 "words": [word_to_dict(w) for w in p.words],
+                **({} if p.link is None else {"link": p.link}),
+                **({} if p.confidence is None else {"confidence": p.confidence}),
             }
             for i, p in enumerate(bi.pairs)
         ],
@@ -301,9 +304,13 @@ def from_dict(data: Mapping[str, Any]) -> BilingualDocument:
             engine=raw["engine"],
             flags=tuple(raw["flags"]),
             words=words,
+            link=raw.get("link"),
+            confidence=raw.get("confidence"),
         )
         pairs.append(pair)
-        sentences.setdefault(block_index, []).append(sentence)
+        if not (pair.unpaired and not sentence.text):
+            # An English-only sentence of an aligned document is not a source sentence.
+            sentences.setdefault(block_index, []).append(sentence)
     blocks = tuple(
         Block(_kind(b["kind"]), b["start"], b["end"], tuple(sentences.get(i, ())))
         for i, b in enumerate(raw_blocks)
@@ -440,6 +447,23 @@ def _check_array(where: str, value: Any, rules: Mapping[str, str]) -> None:
         _check_object(f"{where}[{index}]", item, rules)
 
 
+def _check_links(pairs: list[Any]) -> None:
+    """The optional ``link`` (an integer >= 0) and ``confidence`` (a number 0-1) of pairs."""
+    for index, pair in enumerate(pairs):
+        link, confidence = pair.get("link"), pair.get("confidence")
+        if link is not None and not _fits(_OFFSET, link):
+            raise InputError(f"pairs[{index}].link: expected {_OFFSET}, got {_describe(link)}")
+        if confidence is not None and (
+            isinstance(confidence, bool)
+            or not isinstance(confidence, int | float)
+            or not 0 <= confidence <= 1
+        ):
+            raise InputError(
+                f"pairs[{index}].confidence: expected a number from 0 to 1, "
+                f"got {_describe(confidence)}"
+            )
+
+
 def _check_top(data: Mapping[str, Any]) -> None:
     _check_object("", data, _TOP)
     for key in ("document", "blocks", "pairs", "provenance"):
@@ -451,6 +475,7 @@ def _check_top(data: Mapping[str, Any]) -> None:
         raise InputError(f"document.text: expected a string, got {_describe(text)}")
     _check_array("blocks", data["blocks"], _BLOCK)
     _check_array("pairs", data["pairs"], _PAIR)
+    _check_links(data["pairs"])
     _check_object("provenance", data["provenance"], _PROVENANCE)
 
 

@@ -1,6 +1,6 @@
 """TMX 1.4b export (streaming) and import.
 
-Export writes one ``<tu>`` per pair, in document order, through lxml's incremental
+Export writes one ``<tu>`` per pair (per link of an aligned document), in document order, through lxml's incremental
 writer, so memory does not grow with the number of pairs. Text that XML 1.0 cannot
 carry is stripped, so the file is valid against ``tmx14.dtd`` whatever it is given.
 
@@ -115,8 +115,9 @@ def write(
                 unit = _unit_builder(bi, src, tgt, date)
                 with xf.element("body"):
                     xf.write(newline)
-                    for number, pair in enumerate(bi.pairs, start=1):
-                        xf.write(unit(pair, number), pretty_print=pretty)
+                    # One unit per row: a merged link of an aligned document is one unit.
+                    for number, row in enumerate(bi.links(), start=1):
+                        xf.write(unit(row, number), pretty_print=pretty)
                 xf.write(newline)
     except (ValueError, etree.LxmlError) as exc:
         raise ExportError(f"cannot write TMX: {exc}") from exc
@@ -185,8 +186,26 @@ def _unit_builder(bi: BilingualDocument, src: str, tgt: str, date: str) -> Any:
         model = clean_xml_text(named)
     xml_lang = {_XML_LANG: src}, {_XML_LANG: tgt}
 
-    def unit(pair: Pair, number: int) -> Any:
+    aligned = prov.options.get("translation") == "human" and "aligner" in prov.options
+    if aligned:
+        aligner = prov.options["aligner"]
+        tool, _, tool_version = aligner.partition(" ")
+        note = clean_xml_text(
+            f"Human translation, aligned with the source by {aligner}"
+            f" (alignment MT: {prov.options.get('alignment-mt', 'unknown')}); not machine translation."
+        )
+
+    def unit(row: tuple[Pair, ...], number: int) -> Any:
+        pair = row[0]
         tu = element("tu", tuid=str(number), creationdate=date, srclang=src)
+        if aligned:
+            tu.set("creationtool", clean_xml_text(tool))
+            if tool_version:
+                tu.set("creationtoolversion", clean_xml_text(tool_version))
+            sub(tu, "note").text = note
+            sub(tu, "prop", type="x-translation").text = "human"
+            if pair.confidence is not None:
+                sub(tu, "prop", type="x-alignment-confidence").text = f"{pair.confidence:.3f}"
         if document is not None:
             sub(tu, "prop", type="x-document").text = document
         sub(tu, "prop", type="x-block-index").text = str(pair.block_index)
@@ -197,8 +216,13 @@ def _unit_builder(bi: BilingualDocument, src: str, tgt: str, date: str) -> Any:
             sub(tu, "prop", type="x-model").text = model
         for flag in pair.flags:
             sub(tu, "prop", type="x-flag").text = clean_xml_text(flag)
-        sub(sub(tu, "tuv", xml_lang[0]), "seg").text = clean_xml_text(pair.source.text)
-        sub(sub(tu, "tuv", xml_lang[1]), "seg").text = clean_xml_text(pair.target)
+        source = pair.source.text
+        target = pair.target
+        if len(row) > 1:
+            source = " ".join(p.source.text for p in row if p.source.text)
+            target = " ".join(p.target for p in row if p.target)
+        sub(sub(tu, "tuv", xml_lang[0]), "seg").text = clean_xml_text(source)
+        sub(sub(tu, "tuv", xml_lang[1]), "seg").text = clean_xml_text(target)
         return tu
 
     return unit

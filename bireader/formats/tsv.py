@@ -85,8 +85,14 @@ def write(
         text.write(f"#html:{'true' if html else 'false'}\n")
         text.write("#columns:" + "\t".join(columns) + "\n")
     blocks = bi.document.blocks
-    for pair in bi.pairs:
-        row = [field(pair.source.text), field(pair.target)]
+    # One line per row: the pairs of a merged link of an aligned document are one line.
+    for link in bi.links():
+        pair = link[0]
+        source, target = pair.source.text, pair.target
+        if len(link) > 1:
+            source = " ".join(p.source.text for p in link if p.source.text)
+            target = " ".join(p.target for p in link if p.target)
+        row = [field(source), field(target)]
         if with_context:
             block = blocks[pair.block_index] if 0 <= pair.block_index < len(blocks) else None
             context = bi.document.text[block.start : block.end] if block else pair.source.text
