@@ -78,7 +78,7 @@ def names(text: str) -> list[str]:
         # A capitalized word right after a sentence-ending mark inside the sentence
         # ("¿Hasta cuándo? La...") or an opening quote is a start, not a name.
         before = text[max(0, m.start() - 2) : m.start()]
-        if any(mark in before for mark in ".?!¿¡«“\"—:"):
+        if any(mark in before for mark in '.?!¿¡«“"—:'):
             continue
         found.append(_fold(word))
     return found

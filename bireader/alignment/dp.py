@@ -330,7 +330,9 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def _confidence(scorer: _Scorer, source: tuple[int, ...], target: tuple[int, ...], sim: float) -> float:
+def _confidence(
+    scorer: _Scorer, source: tuple[int, ...], target: tuple[int, ...], sim: float
+) -> float:
     """How sure a link is: its similarity above the threshold, its margin over the best
     rival sentence nearby (vecalign's idea), shared anchors and a matching block."""
     rivals = [0.0]
@@ -365,7 +367,10 @@ def _unpaired_confidence(scorer: _Scorer, i: int | None, j: int | None) -> float
         center = scorer.center[i]
         best = max(
             [0.0]
-            + [scorer.dot(i, k) for k in range(max(0, center - _WINDOW), min(scorer.m, center + _WINDOW + 1))]
+            + [
+                scorer.dot(i, k)
+                for k in range(max(0, center - _WINDOW), min(scorer.m, center + _WINDOW + 1))
+            ]
         )
     elif j is not None:
         # center is non-decreasing: the Spanish sentences near English j form one range.

@@ -64,9 +64,7 @@ def align(
             )
     es_sentences = list(source.sentences())
     en_sentences = list(target.sentences())
-    machine = translate(
-        source, engine, cache=cache, progress=progress, fallback=False, **options
-    )
+    machine = translate(source, engine, cache=cache, progress=progress, fallback=False, **options)
     mt = [pair.target for pair in machine.pairs]
     links = align_sentences(
         [s.text for s in es_sentences],
@@ -103,9 +101,7 @@ def align(
 
 def _block_of(document: Document) -> list[tuple[int, str]]:
     return [
-        (index, block.kind)
-        for index, block in enumerate(document.blocks)
-        for _ in block.sentences
+        (index, block.kind) for index, block in enumerate(document.blocks) for _ in block.sentences
     ]
 
 
@@ -131,9 +127,12 @@ def align_sentences(
     weights = weights or dp.Weights()
     es_vectors, en_vectors = similarity.vectors(source_mt, target)
 
-    def side(texts: Sequence[str], lang: str, blocks: Sequence[tuple[int, str]] | None,
-             vectors: Any) -> Side:
-        placed = list(blocks) if blocks is not None else [(i, "paragraph") for i in range(len(texts))]
+    def side(
+        texts: Sequence[str], lang: str, blocks: Sequence[tuple[int, str]] | None, vectors: Any
+    ) -> Side:
+        placed = (
+            list(blocks) if blocks is not None else [(i, "paragraph") for i in range(len(texts))]
+        )
         return dp.Side(
             lengths=[len(text) for text in texts],
             anchors=[frozenset(anchors.anchors(text, lang)) for text in texts],
@@ -180,8 +179,16 @@ def _pairs(
         if not link.source:
             kind = document.blocks[at_block].kind if document.blocks else "paragraph"
             pairs.append(
-                Pair(Sentence("", at, at), english, at_block, kind, HUMAN, flags,
-                     link=number, confidence=confidence)
+                Pair(
+                    Sentence("", at, at),
+                    english,
+                    at_block,
+                    kind,
+                    HUMAN,
+                    flags,
+                    link=number,
+                    confidence=confidence,
+                )
             )
             continue
         for n, i in enumerate(link.source):

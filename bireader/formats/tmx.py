@@ -1,8 +1,9 @@
 """TMX 1.4b export (streaming) and import.
 
-Export writes one ``<tu>`` per pair (per link of an aligned document), in document order, through lxml's incremental
-writer, so memory does not grow with the number of pairs. Text that XML 1.0 cannot
-carry is stripped, so the file is valid against ``tmx14.dtd`` whatever it is given.
+Export writes one ``<tu>`` per pair (per link of an aligned document), in document
+order, through lxml's incremental writer, so memory does not grow with the number of
+pairs. Text that XML 1.0 cannot carry is stripped, so the file is valid against
+``tmx14.dtd`` whatever it is given.
 
 Import (:func:`read_tmx`) reads any TMX with Spanish and English variants back into a
 ``BilingualDocument``; hostile XML (entity declarations, external entities, DTD
@@ -192,7 +193,8 @@ def _unit_builder(bi: BilingualDocument, src: str, tgt: str, date: str) -> Any:
         tool, _, tool_version = aligner.partition(" ")
         note = clean_xml_text(
             f"Human translation, aligned with the source by {aligner}"
-            f" (alignment MT: {prov.options.get('alignment-mt', 'unknown')}); not machine translation."
+            f" (alignment MT: {prov.options.get('alignment-mt', 'unknown')});"
+            " not machine translation."
         )
 
     def unit(row: tuple[Pair, ...], number: int) -> Any:
