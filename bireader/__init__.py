@@ -9,6 +9,7 @@
 import logging as _logging
 
 from bireader._version import __version__
+from bireader.alignment import align
 from bireader.errors import (
     BireaderError,
     CacheError,
@@ -29,6 +30,7 @@ from bireader.translation.pipeline import translate
 from bireader.words import analyze
 
 __all__ = [
+    "align",
     "BilingualDocument",
     "BireaderError",
     "Block",

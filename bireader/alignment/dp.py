@@ -380,3 +380,63 @@ def _unpaired_confidence(scorer: _Scorer, i: int | None, j: int | None) -> float
     else:
         best = 0.0
     return _sigmoid(8 * (scorer.w.threshold - best) + 0.5)
+
+
+_PRIORS = {
+    (1, 1): 0.89,
+    (1, 0): 0.0099 / 2,
+    (0, 1): 0.0099 / 2,
+    (2, 1): 0.089 / 2,
+    (1, 2): 0.089 / 2,
+    (2, 2): 0.011,
+}
+
+
+def length_only(es_lengths: Sequence[int], en_lengths: Sequence[int]) -> list[Link]:
+    """Gale & Church (1993) alone: the baseline ``benchmarks/align.py`` compares against.
+
+    Full dynamic programming (no band) over sentence lengths in characters, with the
+    paper's link priors and variance and the texts' own length ratio.
+
+    >>> [link.shape for link in length_only([10, 50, 52], [11, 100])]
+    ['1-1', '2-1']
+    """
+    n, m = len(es_lengths), len(en_lengths)
+    ratio = (sum(en_lengths) or 1) / (sum(es_lengths) or 1)
+    cost = [[math.inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            for (a, b), prior in _PRIORS.items():
+                if i < a or j < b or cost[i - a][j - b] == math.inf:
+                    continue
+                es_length = sum(es_lengths[i - a : i])
+                en_length = sum(en_lengths[j - b : j])
+                if a and b:
+                    step = -gale_church_logprob(es_length, en_length, ratio)
+                else:
+                    # An unpaired sentence: its length against nothing.
+                    step = (
+                        -gale_church_logprob(es_length, en_length, ratio)
+                        if es_length + en_length
+                        else 0
+                    )
+                total = cost[i - a][j - b] + step - math.log(prior)
+                if total < cost[i][j]:
+                    cost[i][j], back[i][j] = total, (a, b)
+    links: list[Link] = []
+    i, j = n, m
+    while i or j:
+        step_back = back[i][j]
+        if step_back is None:
+            break
+        a, b = step_back
+        if a and b:
+            links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j))))
+        else:
+            links.extend(Link((x,), ()) for x in range(i - a, i))
+            links.extend(Link((), (y,)) for y in range(j - b, j))
+        i, j = i - a, j - b
+    links.reverse()
+    return links

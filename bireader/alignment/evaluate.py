@@ -13,10 +13,13 @@ indices, a tab, English sentence indices (0-based, comma-separated, ``-`` for no
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from bireader.model import Document, Sentence
+from bireader.model import Block, BlockKind, Document, Sentence
 
 LinkPair = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -128,3 +131,124 @@ def with_sentences(document: Document, sentences: Sequence[str]) -> Document:
     if placed != len(found):
         raise ValueError(f"{len(found) - placed} gold sentence(s) straddle a block boundary")
     return replace(document, blocks=tuple(blocks))
+
+
+@dataclass(frozen=True, slots=True)
+class GoldPair:
+    """A hand-aligned pair: both articles split into their gold sentences, and the links."""
+
+    name: str
+    source: Document
+    target: Document
+    links: list[LinkPair]
+
+
+def load_gold(directory: str | os.PathLike[str], name: str) -> GoldPair:
+    """Read ``NAME.es.txt``, ``NAME.en.txt``, their ``.sentences.txt`` and ``NAME.links.tsv``."""
+    from bireader.reading import read
+
+    folder = Path(directory)
+    documents = []
+    for lang in ("es", "en"):
+        document = read(folder / f"{name}.{lang}.txt", lang=lang)
+        lines = (folder / f"{name}.{lang}.sentences.txt").read_text(encoding="utf-8").splitlines()
+        documents.append(with_sentences(document, [line for line in lines if line.strip()]))
+    links = parse_links((folder / f"{name}.links.tsv").read_text(encoding="utf-8"))
+    check_links(
+        links, sum(1 for _ in documents[0].sentences()), sum(1 for _ in documents[1].sentences())
+    )
+    return GoldPair(name, documents[0], documents[1], links)
+
+
+def gold_names(directory: str | os.PathLike[str]) -> list[str]:
+    """The names of the gold pairs in ``directory`` (one per ``NAME.links.tsv``)."""
+    return sorted(
+        path.name.removesuffix(".links.tsv") for path in Path(directory).glob("*.links.tsv")
+    )
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _shift_numbers(text: str, by: int) -> str:
+    # Every run of digits moves by the same amount on both sides: the copies differ (so
+    # neither the translation cache nor de-duplication sees a repeat) and anchors hold.
+    return _DIGITS.sub(lambda m: str(int(m.group()) + by), text) if by else text
+
+
+def _build(blocks: list[tuple[BlockKind, list[str]]], lang: str, name: str) -> Document:
+    parts: list[str] = []
+    built: list[Block] = []
+    at = 0
+    for kind, sentences in blocks:
+        if not sentences:
+            continue
+        if parts:
+            parts.append("\n\n")
+            at += 2
+        start = at
+        placed: list[Sentence] = []
+        for n, text in enumerate(sentences):
+            if n:
+                parts.append(" ")
+                at += 1
+            placed.append(Sentence(text, at, at + len(text)))
+            parts.append(text)
+            at += len(text)
+        built.append(Block(kind, start, at, tuple(placed)))
+    return Document("".join(parts), tuple(built), lang=lang, source=name)
+
+
+def repeated(pairs: Sequence[GoldPair], sentences: int, seed: int = 1) -> GoldPair:
+    """A long gold pair made of ``pairs`` repeated until the Spanish has ``sentences``
+    sentences or more, with edits in every copy: numbers shifted, one more English
+    sentence dropped (1-0) and one English-only sentence added (0-1)."""
+    import random
+
+    rng = random.Random(seed)
+    es_blocks: list[tuple[BlockKind, list[str]]] = []
+    en_blocks: list[tuple[BlockKind, list[str]]] = []
+    links: list[LinkPair] = []
+    es_count = en_count = 0
+    copy = 0
+    while es_count < sentences:
+        for pair in pairs:
+            es_list = [(b.kind, [s.text for s in b.sentences]) for b in pair.source.blocks]
+            en_where = [
+                (bi, si) for bi, b in enumerate(pair.target.blocks) for si in range(len(b.sentences))
+            ]
+            ones = [k for k, (s, t) in enumerate(pair.links) if len(s) == 1 and len(t) == 1]
+            dropped = rng.choice(ones)
+            added_after = rng.choice([k for k in ones if k != dropped])
+            en_texts = [s.text for s in pair.target.sentences()]
+            en_out: dict[int, list[str]] = {}
+            kinds = [b.kind for b in pair.target.blocks]
+            for k, (source, target) in enumerate(pair.links):
+                new_target: list[int] = []
+                if k != dropped:
+                    for t in target:
+                        block = en_where[t][0]
+                        en_out.setdefault(block, []).append(_shift_numbers(en_texts[t], copy))
+                        new_target.append(en_count)
+                        en_count += 1
+                shifted = tuple(es_count + s for s in source)
+                if source or new_target:
+                    links.append((shifted, tuple(new_target)))
+                if k == added_after:
+                    block = en_where[target[-1]][0]
+                    en_out.setdefault(block, []).append(
+                        f"Editor's note {copy + 1}: this line was added for readers abroad."
+                    )
+                    links.append(((), (en_count,)))
+                    en_count += 1
+            for kind, texts in es_list:
+                es_blocks.append((kind, [_shift_numbers(t, copy) for t in texts]))
+                es_count += len(texts)
+            en_blocks.extend((kinds[b], en_out.get(b, [])) for b in range(len(kinds)))
+        copy += 1
+    return GoldPair(
+        f"repeated-{sentences}",
+        _build(es_blocks, "es", "<repeated>"),
+        _build(en_blocks, "en", "<repeated>"),
+        links,
+    )
