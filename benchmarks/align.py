@@ -212,7 +212,7 @@ def main() -> int:
         return 0
     ok = accuracy()
     end_to_end()
-    print(f"\n(b) speed and (c) memory: generated pairs, one child process each")
+    print("\n(b) speed and (c) memory: generated pairs, one child process each")
     small = run_child(args.sentences // 2)
     big = run_child(args.sentences)
     for result in (small, big):
@@ -225,8 +225,8 @@ def main() -> int:
         print(
             f"      peak RSS {result['rss_kib'] / 1024:.0f} MiB (before aligning "
             f"{result['rss_before_align_kib'] / 1024:.0f} MiB); aligner peak allocation "
-            f"{result['peak_bytes'] / 2**20:.1f} MiB = {result['peak_bytes'] / result['es'] / 1024:.1f} KiB"
-            " per Spanish sentence"
+            f"{result['peak_bytes'] / 2**20:.1f} MiB = "
+            f"{result['peak_bytes'] / result['es'] / 1024:.1f} KiB per Spanish sentence"
         )
     ratio = big["align"] / big["mt"]
     growth = (big["peak_bytes"] / big["es"]) / (small["peak_bytes"] / small["es"])

@@ -30,7 +30,6 @@ from bireader.translation.pipeline import translate
 from bireader.words import analyze
 
 __all__ = [
-    "align",
     "BilingualDocument",
     "BireaderError",
     "Block",
@@ -48,6 +47,7 @@ __all__ = [
     "TranslationFailed",
     "Word",
     "__version__",
+    "align",
     "analyze",
     "export",
     "read",

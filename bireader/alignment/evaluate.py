@@ -215,7 +215,9 @@ def repeated(pairs: Sequence[GoldPair], sentences: int, seed: int = 1) -> GoldPa
         for pair in pairs:
             es_list = [(b.kind, [s.text for s in b.sentences]) for b in pair.source.blocks]
             en_where = [
-                (bi, si) for bi, b in enumerate(pair.target.blocks) for si in range(len(b.sentences))
+                (bi, si)
+                for bi, block in enumerate(pair.target.blocks)
+                for si in range(len(block.sentences))
             ]
             ones = [k for k, (s, t) in enumerate(pair.links) if len(s) == 1 and len(t) == 1]
             dropped = rng.choice(ones)
