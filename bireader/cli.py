@@ -212,8 +212,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
             bar.__exit__(None, None, None)
 
 
-_Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
-_INPUT_FORMAT: _Decorator = click.option(
+_INPUT_FORMAT = click.option(
     "--input-format",
     type=click.Choice(sorted(READ_FORMATS)),
     help="Format of an article FILE (default: from the suffix, else sniffed).",
@@ -641,6 +640,7 @@ def _check_outputs(file: str, outputs: tuple[str, ...], output_format: str | Non
     return formats
 
 
+_Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 OUTPUTS: _Decorator = click.option(
     "-o",
     "--output",

@@ -7,7 +7,6 @@ from typing import Any
 import click
 
 from bireader.cli import (
-    _INPUT_FORMAT,
     OUTPUT_FORMAT,
     OUTPUTS,
     _input_source,
@@ -16,6 +15,7 @@ from bireader.cli import (
     progress_bar,
     write_outputs,
 )
+from bireader.reading import FORMATS as READ_FORMATS
 from bireader.translation.base import engine_names
 
 
@@ -33,7 +33,11 @@ from bireader.translation.base import engine_names
     help="Engine of the machine translation the aligner compares the English with.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor fill the translation cache.")
-@_INPUT_FORMAT
+@click.option(
+    "--input-format",
+    type=click.Choice(sorted(READ_FORMATS)),
+    help="Format of both articles (default: from each suffix, else sniffed).",
+)
 @exporter_options
 def align_command(
     es_file: str,
