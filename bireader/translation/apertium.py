@@ -1,4 +1,4 @@
-"""The Apertium engine: ``apertium -u spa-eng``, one process per document.
+"""The Apertium engine: ``spa-eng`` in one long-lived pipeline per engine.
 
 Apertium reads a *stream format* in which ``\\ [ ] ^ $ / < > @ { }`` are reserved and
 ``[...]`` is a *superblank* passed through untouched. bireader writes that format
@@ -10,21 +10,37 @@ split on NUL and every chunk is checked against its own frame, so a translation 
 never land on the wrong sentence: a chunk whose frame is broken is retried alone, and
 if that fails too, ``TranslationFailed`` is raised.
 
+The engine runs the programs of the ``spa-eng`` mode itself, each with ``-z``, and keeps
+them running: the first call starts them (loading the dictionaries, about half a
+second), every later call, document after document, only writes to them. The analyser
+(the first program) runs apart from the rest, so that a period, ``?`` or ``!`` that
+Apertium would read as a sentence end *inside* one of bireader's sentences (``EE. UU.
+en Madrid``, ``la Univ. de Granada``) is passed on as a blank: Apertium otherwise
+capitalises the next word ("U.S. In Madrid"). Where the mode's programs cannot be
+found, each call runs ``apertium -u -z -f none spa-eng`` instead.
+
 The output a reader sees is then cleaned (:func:`clean_english`); ``clean=False``
 returns what Apertium produced, minus the stream-format escapes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import math
 import os
 import re
+import select
+import shlex
 import shutil
 import signal
 import subprocess
+import tempfile
+import threading
+import time
 import unicodedata
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -287,16 +303,26 @@ def _tidy_spaces(text: str) -> str:
 # --- the engine ---------------------------------------------------------------------
 
 
+SENTENCES_PER_CALL = 32
+"""Sentences per call with a long-lived pipeline: each call costs a few milliseconds, and
+the pipeline's progress callback then moves as the output streams back."""
+
+
 class ApertiumEngine:
     """Spanish -> English with Apertium's rule-based ``spa-eng`` pair.
 
     Options: ``clean`` (default True) applies :func:`clean_english` and drops
-    unknown-word marks; ``timeout`` (seconds, default scaled to the input size).
+    unknown-word marks; ``timeout`` (seconds per call, default scaled to the input size).
+
+    The engine starts the mode's programs on its first call and keeps them for the
+    next ones; :meth:`close` (or garbage collection) stops them. One engine serves one
+    thread at a time (calls are serialised).
     """
 
     name = "apertium"
     sentences_per_call: int | None = None
-    """The pipeline passes the whole document at once: one process per document."""
+    """None (the whole document at once) when each call starts ``apertium``; an instance
+    with a long-lived pipeline sets :data:`SENTENCES_PER_CALL`."""
 
     def __init__(self, *, clean: bool = True, timeout: float | None = None, **options: Any):
         if options:
@@ -324,6 +350,17 @@ class ApertiumEngine:
             model_version=_package_version(PACKAGE),
             options={"unknown_marks": "off", "clean": "on" if clean else "off"},
         )
+        self._lock = threading.Lock()
+        self._pipelines: tuple[_Pipeline, _Pipeline] | None = None
+        program = shutil.which("apertium")
+        stages = None if program is None else _mode_stages(program, _stamp(program))
+        if stages is not None:
+            analyser, rest = stages
+            # "-n" and "" are what `apertium -u` gives the mode as $1 and $2.
+            rest_command = ["bash", "-c", rest, "apertium", "-n", ""]
+            self._pipelines = (_Pipeline(analyser), _Pipeline(rest_command))
+            self.sentences_per_call = SENTENCES_PER_CALL
+        self._finalizer = weakref.finalize(self, _stop_pipelines, self._pipelines)
 
     @classmethod
     def status(cls) -> EngineStatus:
@@ -350,11 +387,21 @@ class ApertiumEngine:
         """Apertium is rule-based: there is no more conservative decoding."""
         return None
 
+    @property
+    def long_lived(self) -> bool:
+        """Whether calls share one running pipeline (False: a process per call)."""
+        return self._pipelines is not None
+
     def close(self) -> None:
-        """Nothing to release: each call runs its own process."""
+        """Stop the pipeline's programs (the next call would start them again)."""
+        _stop_pipelines(self._pipelines)
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        """Translate all ``sentences`` with one ``apertium`` process; same length and order."""
+        """Translate ``sentences``; same length and order.
+
+        With a long-lived pipeline this writes to the running programs; otherwise it
+        starts one ``apertium`` process for the whole batch.
+        """
         results: dict[int, str] = {i: "" for i, text in enumerate(sentences) if not text.strip()}
         todo = [i for i in range(len(sentences)) if i not in results]
         if todo:
@@ -373,7 +420,7 @@ class ApertiumEngine:
     def _translate_into(
         self, results: dict[int, str], indices: list[int], sentences: Sequence[str]
     ) -> list[int]:
-        """Translate ``sentences[i]`` for ``i`` in ``indices`` in one process; return failures."""
+        """Translate ``sentences[i]`` for ``i`` in ``indices`` in one run; return failures."""
         chunks = self._run([encode(i, sentences[i]) for i in indices])
         if any(chunk.strip() for chunk in chunks[len(indices) :]):
             log.debug("apertium: unexpected trailing output ignored")
@@ -385,14 +432,31 @@ class ApertiumEngine:
                 failed.append(index)
             else:
                 results[index] = text
+        if failed and self._pipelines is not None:
+            # Whatever broke a frame may have left the stream out of step: start afresh.
+            _stop_pipelines(self._pipelines)
         return failed
 
     def _finish(self, text: str) -> str:
         return clean_english(text) if self.clean else text.strip()
 
+    def _timeout(self, size: int) -> float:
+        return self.timeout if self.timeout is not None else 30.0 + size / 2000
+
     def _run(self, chunks: list[str]) -> list[str]:
+        if self._pipelines is None:
+            return self._run_once(chunks)
+        analyser, rest = self._pipelines
+        data = [chunk.encode("utf-8", "replace") for chunk in chunks]
+        timeout = self._timeout(sum(len(d) for d in data))
+        with self._lock:
+            analysed = analyser.run(data, timeout)
+            out = rest.run([_inner_ends_as_blanks(chunk) for chunk in analysed], timeout)
+        return [chunk.decode("utf-8", "replace") for chunk in out]
+
+    def _run_once(self, chunks: list[str]) -> list[str]:
         data = "".join(chunk + "\0" for chunk in chunks).encode("utf-8", "replace")
-        timeout = self.timeout if self.timeout is not None else 30.0 + len(data) / 2000
+        timeout = self._timeout(len(data))
         command = ["apertium", "-u", "-z", "-f", "none", PAIR]
         try:
             process = subprocess.Popen(
@@ -414,6 +478,238 @@ class ApertiumEngine:
             detail = first[0] if first else f"exit status {process.returncode}"
             raise TranslationFailed(f"apertium failed: {detail}")
         return out.decode("utf-8", "replace").split("\0")
+
+
+# --- the long-lived pipeline ------------------------------------------------------------
+
+
+class _Pipeline:
+    """Programs started once and fed NUL-terminated chunks, call after call (``-z`` mode)."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.command = command
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stderr: Any = None
+        self._pid = 0
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        self.stop()
+        # Kept open while the programs run: it holds their error message when they stop.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            process = subprocess.Popen(
+                self.command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                start_new_session=True,  # so stop() ends every program of the pipe
+            )
+        except OSError as exc:
+            raise TranslationFailed(f"cannot run apertium: {exc}") from exc
+        self._process, self._pid = process, os.getpid()
+        return process
+
+    def run(self, chunks: list[bytes], timeout: float) -> list[bytes]:
+        """The output chunk of each input chunk, in order (one NUL-terminated chunk each)."""
+        process = self._process
+        # A forked child must not share its parent's pipes: it starts its own programs.
+        if process is None or process.poll() is not None or self._pid != os.getpid():
+            process = self._start()
+        if process.stdin is None or process.stdout is None:
+            raise TranslationFailed("apertium pipeline has no pipes")
+        stdin, fd = process.stdin, process.stdout.fileno()
+        payload = b"".join(chunk + b"\0" for chunk in chunks)
+
+        def feed() -> None:
+            try:
+                stdin.write(payload)
+                stdin.flush()
+            except (OSError, ValueError):
+                pass  # the pipeline died or was stopped: the reader reports it
+
+        writer = threading.Thread(target=feed, name="apertium-feed", daemon=True)
+        writer.start()
+        received = bytearray()
+        count = 0
+        deadline = time.monotonic() + timeout
+        try:
+            while count < len(chunks):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TranslationFailed(f"apertium did not finish within {timeout:.0f} s")
+                ready, _, _ = select.select([fd], [], [], remaining)
+                if not ready:
+                    continue
+                piece = os.read(fd, 1 << 16)
+                if not piece:
+                    raise TranslationFailed(f"apertium failed: {self._error(process)}")
+                count += piece.count(b"\0")
+                received += piece
+        except BaseException:
+            self.stop()
+            writer.join(5)
+            raise
+        writer.join()
+        parts = bytes(received).split(b"\0")
+        if count > len(chunks) or parts[-1]:
+            log.debug("apertium: unexpected output after the last chunk; restarting")
+            self.stop()
+        return parts[: len(chunks)]
+
+    def _error(self, process: subprocess.Popen[bytes]) -> str:
+        try:
+            status = process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            status = None
+        lines: list[str] = []
+        if self._stderr is not None:
+            self._stderr.seek(0)
+            lines = self._stderr.read(4096).decode("utf-8", "replace").strip().splitlines()
+        if lines:
+            return lines[0]
+        return "the pipeline stopped" + (f" (exit status {status})" if status else "")
+
+    def stop(self) -> None:
+        """End the programs (idempotent); the next ``run`` starts them again."""
+        process, self._process = self._process, None
+        if process is not None and self._pid == os.getpid():
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                process.wait(timeout=5)
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+
+def _stop_pipelines(pipelines: tuple[_Pipeline, _Pipeline] | None) -> None:
+    for pipeline in pipelines or ():
+        pipeline.stop()
+
+
+# "^./.<sent>$": Apertium's analysis of a period, ? or ! it reads as a sentence end.
+_SENT = re.compile(r"\^([.?!…]+)/\1<sent>\$")
+
+
+def _inner_ends_as_blanks(analysed: bytes) -> bytes:
+    r"""Turn a sentence end Apertium found *inside* one of bireader's sentences into a blank.
+
+    bireader has already decided where sentences end. A period Apertium's analyser
+    reads as ``<sent>`` before a lower-case word (an abbreviation its dictionary does
+    not know: ``EE. UU. en``, ``Univ. de``, ``mill. de``; ``¿vendrás? —preguntó``)
+    would make it capitalise that word; as a superblank it is passed through as it is.
+    Abbreviations the dictionary knows (``Sra.``, ``p. ej.``) keep their period inside
+    their own analysis and are not touched.
+
+    >>> _inner_ends_as_blanks(b"^Univ/*Univ$^./.<sent>$ ^de/de<pr>$^./.<sent>$[]").decode()
+    '^Univ/*Univ$[.] ^de/de<pr>$^./.<sent>$[]'
+    >>> _inner_ends_as_blanks(b"^UU/*UU$^./.<sent>$ ^Madrid/Madrid<np>$").decode()
+    '^UU/*UU$^./.<sent>$ ^Madrid/Madrid<np>$'
+    >>> _inner_ends_as_blanks(b"^EE/*EE$^./.<sent>$ ^UU/*UU$^./.<sent>$ ^en/en<pr>$").decode()
+    '^EE/*EE$[.] ^UU/*UU$[.] ^en/en<pr>$'
+    """
+    text = analysed.decode("utf-8", "surrogateescape")
+    if "<sent>" not in text:
+        return analysed
+    out: list[str] = []
+    last = 0
+    for match in _SENT.finditer(text):
+        if _next_word_is_lower(text, match.end()):
+            out.append(text[last : match.start()])
+            out.append("[" + match.group(1) + "]")
+            last = match.end()
+    if not out:
+        return analysed
+    out.append(text[last:])
+    return "".join(out).encode("utf-8", "surrogateescape")
+
+
+def _next_word_is_lower(text: str, position: int) -> bool:
+    """Whether the first word after ``position`` that is not an acronym is lower-case."""
+    size = len(text)
+    while position < size:
+        char = text[position]
+        if char == "\\":
+            position += 2
+        elif char == "[":
+            # A superblank: skip it whole; a frame marker ends the search.
+            close = position + 1
+            while close < size and text[close] != "]":
+                close += 2 if text[close] == "\\" else 1
+            if text.startswith(_END, position + 1):
+                return False
+            position = close + 1
+        elif char == "^":
+            surface_end = position + 1
+            while surface_end < size and text[surface_end] not in "/$":
+                surface_end += 2 if text[surface_end] == "\\" else 1
+            letters = [c for c in text[position + 1 : surface_end] if c.isalpha()]
+            # An acronym (UU, EFE) passes the capital on to the word after it.
+            if len(letters) == 1 or (letters and not all(c.isupper() for c in letters)):
+                return letters[0].islower()
+            position = text.find("$", surface_end)
+            if position < 0:
+                return False
+            position += 1
+        else:
+            position += 1
+    return False
+
+
+def _mode_stages(program: str, stamp: tuple[int, int, int]) -> tuple[list[str], str] | None:
+    """The analyser's command and the rest of the ``spa-eng`` pipeline, with ``-z``.
+
+    Built from the mode file of the installation ``program`` belongs to
+    (``<prefix>/share/apertium/modes``) with ``apertium-wblank-mode -z``, as the
+    ``apertium`` script does; None when any of that is missing (then each call runs
+    ``apertium`` itself). Cached per program and mode file.
+    """
+    prefix = Path(program).resolve().parent.parent
+    mode = prefix / "share" / "apertium" / "modes" / f"{PAIR}.mode"
+    helper = Path(program).resolve().parent / "apertium-wblank-mode"
+    if not mode.is_file() or not helper.is_file():
+        return None
+    return _stages_of(str(helper), str(mode), _mtime(mode), stamp)
+
+
+@functools.cache
+def _stages_of(
+    helper: str, mode: str, mtime: int, stamp: tuple[int, int, int]
+) -> tuple[list[str], str] | None:
+    try:
+        script = subprocess.run(
+            [helper, "-z", mode], capture_output=True, text=True, timeout=20, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    cut = _first_pipe(script)
+    if cut is None:
+        return None
+    try:
+        analyser = shlex.split(script[:cut])
+    except ValueError:
+        return None
+    if not analyser or Path(analyser[0]).name != "lt-proc" or any("$" in a for a in analyser):
+        return None
+    return analyser, "set -o pipefail; " + script[cut + 1 :].strip()
+
+
+def _first_pipe(script: str) -> int | None:
+    """Index of the first ``|`` outside quotes in a shell pipeline, or None."""
+    quote = ""
+    for index, char in enumerate(script):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "|":
+            return index
+    return None
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -483,7 +779,15 @@ def _version_of(program: str, stamp: tuple[int, int, int]) -> str:
 
 
 def _package_version(package: str) -> str | None:
-    """The installed Debian package version, or None off Debian."""
+    """The installed Debian package version, or None off Debian.
+
+    Asked once per process and state of dpkg's database, not once per engine.
+    """
+    return _dpkg_version(package, _mtime(Path("/var/lib/dpkg/status")))
+
+
+@functools.cache
+def _dpkg_version(package: str, status_mtime: int) -> str | None:
     if shutil.which("dpkg-query") is None:
         return None
     try:

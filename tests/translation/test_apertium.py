@@ -58,6 +58,11 @@ def _numbers(text: str) -> set[str]:
     return set(re.findall(r"\d{3}", text))
 
 
+def _starts(calls: list[list[str]]) -> int:
+    """How many times the translation pipeline was started (the analyser runs beside it)."""
+    return sum(1 for command in calls if Path(command[0]).name != "lt-proc")
+
+
 # --- a fake apertium on PATH ----------------------------------------------------------
 
 
@@ -299,7 +304,7 @@ def test_hostile_sentences_map_one_to_one(popen_calls: list[list[str]]) -> None:
     engine = ApertiumEngine()
     popen_calls.clear()
     batch = engine.translate_batch(HOSTILE)
-    assert len(popen_calls) == 1
+    assert _starts(popen_calls) == 1
     assert len(batch) == len(HOSTILE)
     for source, target in zip(HOSTILE, batch, strict=True):
         assert _numbers(target) == _numbers(source), (source, target)
@@ -338,8 +343,8 @@ def test_random_hostile_text_keeps_every_frame(popen_calls: list[list[str]]) -> 
     engine = ApertiumEngine()
     popen_calls.clear()
     out = engine.translate_batch(texts)
-    # One launch: no sentence lost its frame and needed the retry path.
-    assert len(popen_calls) == 1
+    # One launch: no sentence lost its frame and needed the retry path (which restarts).
+    assert _starts(popen_calls) == 1
     assert len(out) == len(texts)
     assert all(
         target for source, target in zip(texts, out, strict=True) if re.search(r"\w", source)
@@ -365,8 +370,8 @@ def test_many_sentences_one_process(popen_calls: list[list[str]]) -> None:
     sentences = [f"El documento {n} tiene {n + 1000} palabras." for n in range(300)]
     popen_calls.clear()
     out = engine.translate_batch(sentences)
-    assert len(popen_calls) == 1 and popen_calls[0][0] == "apertium"
-    assert "-u" in popen_calls[0] and "spa-eng" in popen_calls[0]
+    assert _starts(popen_calls) == 1
+    assert engine.long_lived and "-n" in popen_calls[-1]  # what `apertium -u` passes
     for n, target in enumerate(out):
         assert re.findall(r"\d+", target.replace(",", "")) == [str(n), str(n + 1000)]
 
@@ -496,3 +501,166 @@ def test_a_long_run_of_letters_is_framed_in_linear_time() -> None:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# --- the long-lived pipeline -------------------------------------------------------------
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_one_pipeline_serves_document_after_document(popen_calls: list[list[str]]) -> None:
+    engine = ApertiumEngine()
+    assert engine.long_lived and engine.sentences_per_call
+    popen_calls.clear()
+    first = engine.translate_batch(["La casa 111 es roja.", "El perro 222 ladra."])
+    second = engine.translate_batch(["El gato 333 duerme."])
+    third = engine.translate_batch(["La casa 111 es roja."])
+    assert _starts(popen_calls) == 1
+    assert _numbers(second[0]) == {"333"} and third[0] == first[0]
+    engine.close()
+    # Closed, it starts again on the next call and gives the same translation.
+    assert engine.translate_batch(["El gato 333 duerme."]) == second
+    assert _starts(popen_calls) == 2
+    engine.close()
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_a_killed_pipeline_is_restarted() -> None:
+    engine = ApertiumEngine()
+    before = engine.translate_batch(["El perro 222 ladra."])
+    pipelines = engine._pipelines
+    assert pipelines is not None
+    process = pipelines[1]._process
+    assert process is not None
+    import os
+
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert engine.translate_batch(["El perro 222 ladra."]) == before
+    engine.close()
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_long_lived_and_one_shot_translations_are_identical() -> None:
+    from bireader import read
+
+    texts = sorted((REPO / "texts").glob("*.es.txt"))
+    sentences = [s.text for path in texts for s in read(path).sentences()]
+    # Those with a sentence end inside differ on purpose (the capital fixed below).
+    inner = re.compile(r"[.?!][^\w\s]*\s+[^\w\s]*[a-zñáéíóú]")
+    sentences = [s for s in sentences if not inner.search(s)]
+    assert len(sentences) > 60
+    long_lived = ApertiumEngine()
+    one_shot = ApertiumEngine()
+    one_shot._pipelines = None
+    assert long_lived.translate_batch(sentences) == one_shot.translate_batch(sentences)
+    long_lived.close()
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_progress_moves_as_the_output_streams_back() -> None:
+    from bireader import read, translate
+
+    text = " ".join(f"El documento {n} tiene {n + 1000} palabras." for n in range(100))
+    seen: list[tuple[int, int]] = []
+    translate(read(text), "apertium", cache=False, progress=lambda d, t: seen.append((d, t)))
+    assert len(seen) >= 3, seen
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (100, 100)
+    assert seen[0][0] < 100
+
+
+# "Fix at the right depth": a period, ? or ! that bireader keeps inside a sentence must
+# not make Apertium start a new one (and capitalise the next word); abbreviations its
+# dictionary knows keep their translation. Expected English written by hand.
+INNER_ENDS = [
+    ("El embajador de EE. UU. en Madrid habló ayer.", "U.S. in Madrid"),
+    ("Estudia en la Univ. de Granada desde 2020.", "Univ. of Granada"),
+    ("El plan cuesta 900 mill. de euros al año.", "900 mill. of euros"),
+    ("¿Vendrás mañana? —preguntó Ana.", "tomorrow? —"),
+    ("¡Qué calor! exclamó la vecina.", "heat! exclaimed"),
+]
+
+
+@pytest.mark.apertium
+@needs_apertium
+@pytest.mark.parametrize(("sentence", "expected"), INNER_ENDS, ids=[e for _, e in INNER_ENDS])
+def test_no_capital_after_a_sentence_end_inside_a_sentence(sentence: str, expected: str) -> None:
+    engine = ApertiumEngine()
+    (target,) = engine.translate_batch([sentence])
+    engine.close()
+    assert expected in target, target
+
+
+@pytest.mark.apertium
+@needs_apertium
+def test_known_abbreviations_and_real_capitals_are_kept() -> None:
+    engine = ApertiumEngine()
+    out = engine.translate_batch(
+        ["La Sra. de Pérez y p. ej. los demás, etc. y más.", "Vive en EE. UU. Madrid no le gusta."]
+    )
+    engine.close()
+    assert "Mrs. of Pérez" in out[0] and "e.g. the" in out[0], out[0]
+    # A capital in the source stays a capital.
+    assert "Madrid" in out[1]
+
+
+def _fake_installation(root: Path, rest: str) -> Path:
+    """An Apertium installation under ``root``: bin/ with apertium, the mode helper and a
+    fake analyser (``lt-proc``), share/apertium/modes/spa-eng.mode. Returns bin/."""
+    bin_dir = root / "bin"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    _fake_apertium(bin_dir, "exec cat")
+    modes = root / "share" / "apertium" / "modes"
+    modes.mkdir(parents=True)
+    (modes / "spa-eng.mode").write_text(f"lt-proc -z 'x.bin' | {rest}\n", encoding="utf-8")
+    for name, body in (("apertium-wblank-mode", 'cat "$2"'), ("lt-proc", "exec cat")):
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    return bin_dir
+
+
+@pytest.fixture
+def fake_installation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    def make(rest: str) -> Path:
+        bin_dir = _fake_installation(tmp_path / "prefix", rest)
+        monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+        return bin_dir
+
+    return make
+
+
+def test_fake_long_lived_pipeline_round_trips_hostile_sentences(fake_installation: Any) -> None:
+    fake_installation("cat")
+    engine = ApertiumEngine(clean=False)
+    assert engine.long_lived
+    assert engine.translate_batch(HOSTILE) == HOSTILE
+    assert engine.translate_batch(["Fin."]) == ["Fin."]
+    engine.close()
+
+
+def test_fake_long_lived_pipeline_failure_reports_stderr(fake_installation: Any) -> None:
+    fake_installation("head -c 1 >/dev/null; echo 'Error: boom' >&2; exit 3")
+    with pytest.raises(TranslationFailed, match=r"apertium failed: Error: boom$"):
+        ApertiumEngine().translate_batch(["Hola."])
+
+
+def test_fake_long_lived_pipeline_timeout(fake_installation: Any) -> None:
+    fake_installation("sleep 30")
+    engine = ApertiumEngine(timeout=0.5)
+    with pytest.raises(TranslationFailed, match="did not finish"):
+        engine.translate_batch(["Hola."])
+
+
+def test_without_the_mode_helper_each_call_runs_apertium(
+    fake_installation: Any, popen_calls: list[list[str]]
+) -> None:
+    bin_dir = fake_installation("cat")
+    (bin_dir / "apertium-wblank-mode").unlink()
+    engine = ApertiumEngine(clean=False)
+    assert not engine.long_lived and engine.sentences_per_call is None
+    popen_calls.clear()
+    assert engine.translate_batch(["Uno."]) == ["Uno."]
+    assert [c[0] for c in popen_calls] == ["apertium"]
