@@ -725,3 +725,4 @@ def export_command(
 from bireader.commands.align import align_command  # noqa: E402
 
 main.add_command(align_command)
+main.add_command(__import__("bireader.commands.batch", fromlist=["batch_command"]).batch_command)

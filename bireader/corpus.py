@@ -298,7 +298,7 @@ def run_article(task: Task) -> ArticleResult:
     ``tmx_corpus``) are written last, beside the manifest.
     """
     from bireader.formats.base import export
-    from bireader.reader import read
+    from bireader.reading import read
     from bireader.translation.pipeline import translate
 
     article, options = task.article, task.options
@@ -730,12 +730,12 @@ def _run_dask(client: Any, tasks: list[Task]) -> Iterator[ArticleResult]:
     window = max(8, 4 * threads)
     pending = iter(tasks)
     futures = [client.submit(run_article, task, pure=False) for task in _take(pending, window)]
-    running = as_completed(futures)
+    running = as_completed(futures)  # type: ignore[no-untyped-call]
     try:
         for future in running:
             result: ArticleResult = future.result()
             for task in _take(pending, 1):
-                running.add(client.submit(run_article, task, pure=False))
+                running.add(client.submit(run_article, task, pure=False))  # type: ignore[no-untyped-call]
             yield result
     finally:
         for future in futures:

@@ -1,0 +1,241 @@
+"""``bireader batch``: a folder of articles in one command (see docs/batch.md).
+
+Parses options, draws the progress bar and prints the summary; the work is
+:func:`bireader.corpus.iter_batch`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+import click
+
+from bireader.cli import (
+    _ENGINE,
+    _HTML_LAYOUTS,
+    _INPUT_FORMAT,
+    _NO_CACHE,
+    _lang_codes,
+)
+
+_FORMATS = ("html", "tmx", "tsv", "json")
+SOME_FAILED = 5  # bireader.corpus.SOME_FAILED, without importing it for --help
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    names = [name.strip().lower().lstrip(".") for name in value.split(",") if name.strip()]
+    names = ["html" if name == "htm" else name for name in names]
+    unknown = [name for name in names if name not in _FORMATS]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"{', '.join(unknown) or value!r}: give formats from {','.join(_FORMATS)}"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def _jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise click.BadParameter("must be at least 1")
+    return value
+
+
+@click.command("batch")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUTS...")
+@click.option(
+    "-o",
+    "--output-dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    metavar="OUT_DIR",
+    help="Folder the outputs go to, mirroring the input folders.",
+)
+@click.option(
+    "--to",
+    "formats",
+    default="html",
+    show_default=True,
+    callback=_formats,
+    metavar="FORMATS",
+    help="Comma-separated formats written for each article: html,tmx,tsv,json.",
+)
+@click.option(
+    "--glob",
+    "patterns",
+    multiple=True,
+    metavar="PATTERN",
+    help="Files a folder contributes (repeatable; default *.txt *.md *.html, "
+    "leaving out names like X.en.txt that declare another language).",
+)
+@click.option(
+    "--tmx-corpus",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.tmx",
+    help="Also write every pair of every article into this one TMX memory.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=int,
+    callback=_jobs,
+    help="Worker processes (default: one per core).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="tcp://HOST:PORT",
+    help="Run the articles on this Dask scheduler's workers instead (bireader[dask]).",
+)
+@_ENGINE
+@click.option(
+    "--layout", type=click.Choice(_HTML_LAYOUTS), help="HTML: the reading mode pages open in."
+)
+@click.option(
+    "--lang-codes",
+    metavar="SRC,TGT",
+    callback=_lang_codes,
+    help="TMX: xml:lang codes of the two languages, e.g. es-ES,en-US.",
+)
+@click.option("--with-context", is_flag=True, help="TSV: add the source paragraph as a column.")
+@_NO_CACHE
+@click.option("--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine.")
+@_INPUT_FORMAT
+@click.option("--force", is_flag=True, help="Redo every article, even those up to date.")
+@click.option("-v", "--verbose", is_flag=True, help="A line per finished article.")
+def batch_command(
+    inputs: tuple[str, ...],
+    output_dir: str,
+    formats: tuple[str, ...],
+    patterns: tuple[str, ...],
+    tmx_corpus: str | None,
+    jobs: int | None,
+    dask_address: str | None,
+    engine: str,
+    layout: str | None,
+    lang_codes: tuple[str, str] | None,
+    with_context: bool,
+    no_cache: bool,
+    no_fallback: bool,
+    input_format: str | None,
+    force: bool,
+    verbose: bool,
+) -> None:
+    """Translate many articles: every INPUT to OUT_DIR, in parallel, resumably.
+
+    INPUTS are article files, folders (searched recursively) and @LIST files (one
+    input per line). Each article gets one output per --to format, named after it
+    and mirroring its folders. A rerun skips the articles whose outputs are up to
+    date (made from the same input with the same options), so an interrupted batch
+    finishes where it stopped. A failing article is named with the reason and the
+    others go on; the exit code is then 5.
+    """
+    from bireader.corpus import ArticleResult, collect_inputs, iter_batch
+
+    if jobs is not None and dask_address is not None:
+        raise click.UsageError("--jobs is for the local pool; a Dask cluster has its workers")
+    export_options: dict[str, dict[str, Any]] = {}
+    for option, value, fmt in (
+        ("--layout", layout, "html"),
+        ("--lang-codes", lang_codes, "tmx"),
+        ("--with-context", with_context, "tsv"),
+    ):
+        if value and fmt not in formats and not (fmt == "tmx" and tmx_corpus):
+            raise click.UsageError(f"{option} only applies with --to {fmt}")
+    if layout:
+        export_options["html"] = {"layout": layout}
+    if lang_codes:
+        export_options["tmx"] = {"source_lang": lang_codes[0], "target_lang": lang_codes[1]}
+    if with_context:
+        export_options["tsv"] = {"with_context": True}
+    if tmx_corpus is not None and not tmx_corpus.lower().endswith(".tmx"):
+        raise click.BadParameter("must end in .tmx", param_hint="--tmx-corpus")
+
+    exclude: list[str] = [output_dir]
+    articles = collect_inputs(inputs, glob=patterns or None, exclude=exclude)
+    client = _dask_client(dask_address) if dask_address else None
+    started = time.perf_counter()
+    done = translated = skipped = sentences = 0
+    failed: list[ArticleResult] = []
+    bar: Any = None
+    try:
+        results = iter_batch(
+            (),
+            output_dir,
+            articles=articles,
+            to=formats,
+            engine=engine,
+            jobs=jobs,
+            client=client,
+            resume=not force,
+            tmx_corpus=tmx_corpus,
+            cache=not no_cache,
+            fallback=not no_fallback,
+            input_format=input_format,
+            export_options=export_options,
+        )
+        if sys.stderr.isatty():
+            bar = click.progressbar(
+                length=len(articles),
+                label="Translating",
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda _: f"{sentences} sentences"
+                + (f", {len(failed)} failed" if failed else ""),
+            )
+            bar.__enter__()
+        for result in results:
+            done += 1
+            sentences += result.sentences
+            if result.skipped:
+                skipped += 1
+            elif result.ok:
+                translated += 1
+            else:
+                failed.append(result)
+                _line(bar, f"bireader: error: {result.source}: {result.error}")
+            if verbose and result.ok:
+                state = "up to date" if result.skipped else f"{result.seconds:.2f} s"
+                _line(bar, f"{result.source}: {result.sentences} sentences ({state})")
+            if bar is not None:
+                bar.update(1, result)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        if client is not None:
+            client.close()
+    seconds = time.perf_counter() - started
+    summary = (
+        f"batch: {done} articles ({translated} translated, {skipped} up to date, "
+        f"{len(failed)} failed), {sentences} sentences in {seconds:.1f} s -> {output_dir}"
+    )
+    click.echo(summary, err=True)
+    if tmx_corpus is not None:
+        click.echo(f"wrote {tmx_corpus} (tmx corpus)", err=True)
+    if failed:
+        click.echo(f"bireader: {len(failed)} of {done} articles failed (named above)", err=True)
+        raise click.exceptions.Exit(SOME_FAILED)
+
+
+def _line(bar: Any, message: str) -> None:
+    """A line on stderr that leaves the progress bar whole."""
+    if bar is not None:
+        click.echo("\r\033[K", nl=False, err=True)
+    click.echo(message, err=True)
+    if bar is not None:
+        bar.render_progress()
+
+
+def _dask_client(address: str) -> Any:
+    from bireader.errors import EngineUnavailable
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise click.UsageError(
+            "--dask needs dask.distributed: pip install 'bireader[dask]'"
+        ) from None
+    try:
+        return Client(address, timeout="20s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise EngineUnavailable(f"cannot reach the Dask scheduler {address}: {exc}") from exc
