@@ -10,6 +10,7 @@ import logging as _logging
 
 from bireader._version import __version__
 from bireader.alignment import align
+from bireader.corpus import ArticleResult, BatchSummary, batch, iter_batch
 from bireader.errors import (
     BireaderError,
     CacheError,
@@ -30,6 +31,8 @@ from bireader.translation.pipeline import translate
 from bireader.words import analyze
 
 __all__ = [
+    "ArticleResult",
+    "BatchSummary",
     "BilingualDocument",
     "BireaderError",
     "Block",
@@ -49,7 +52,9 @@ __all__ = [
     "__version__",
     "align",
     "analyze",
+    "batch",
     "export",
+    "iter_batch",
     "read",
     "read_tmx",
     "segment_document",

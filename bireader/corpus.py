@@ -273,10 +273,14 @@ def _engine(options: BatchOptions) -> Any:
 
     engines: dict[str, Any] = getattr(_local, "engines", None) or {}
     _local.engines = engines
-    key = json.dumps([options.engine, dict(options.engine_options)], sort_keys=True, default=str)
+    key = _engine_key(options)
     if key not in engines:
         engines[key] = get_engine(options.engine, **dict(options.engine_options))
     return engines[key]
+
+
+def _engine_key(options: BatchOptions) -> str:
+    return json.dumps([options.engine, dict(options.engine_options)], sort_keys=True, default=str)
 
 
 def _cache(options: BatchOptions) -> Any:
@@ -630,14 +634,15 @@ def _resolve_engine(options: BatchOptions) -> BatchOptions:
     Every worker then builds the same engine, and the manifest records which one made
     the outputs (``auto`` may mean Argos on one day and Apertium on another).
     """
-    from bireader.translation.base import close_engine, get_engine
+    from bireader.translation.base import get_engine
 
     engine = get_engine(options.engine, **dict(options.engine_options))
-    try:
-        name = engine.name
-    finally:
-        close_engine(engine)
-    return replace(options, engine=name)
+    resolved = replace(options, engine=engine.name)
+    # Kept for this process's own work (--jobs 1); closed before a pool forks.
+    engines: dict[str, Any] = getattr(_local, "engines", None) or {}
+    _local.engines = engines
+    engines.setdefault(_engine_key(resolved), engine)
+    return resolved
 
 
 def _default_jobs() -> int:
@@ -661,6 +666,7 @@ def _run_local(tasks: list[Task], jobs: int | None, inherited: int = -1) -> Iter
         return
     import multiprocessing
 
+    _close_engines()  # a worker builds its own: nothing loaded here is shared by a fork
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     pool = context.Pool(jobs, initializer=_init_worker, initargs=(inherited,))
     try:

@@ -312,3 +312,44 @@ def segmentation_scores(
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return f1, exact / len(cases)
+
+
+def synthetic_corpus(
+    directory: Path | str,
+    *,
+    count: int = 200,
+    seed: int = 0,
+    low: int = 5,
+    high: int = 40,
+    folders: int = 10,
+    texts: Iterable[Path | str] | None = None,
+) -> list[Path]:
+    """Write ``count`` Spanish articles of ``low``..``high`` sentences made from ``texts/``.
+
+    Each article is a run of consecutive sentences of the sample texts (wrapping
+    around), in paragraphs of three to five, spread over ``folders`` subfolders; the
+    same seed gives the same files. For ``bireader batch`` tests and benchmarks.
+    """
+    import random
+
+    from bireader.reading import read
+
+    paths = texts or default_corpus()
+    sentences = [s.text for path in paths for s in read(Path(path)).sentences()]
+    rng = random.Random(seed)
+    root = Path(directory)
+    written: list[Path] = []
+    for number in range(count):
+        size = rng.randint(low, high)
+        start = rng.randrange(len(sentences))
+        picked = [sentences[(start + i) % len(sentences)] for i in range(size)]
+        paragraphs: list[str] = []
+        while picked:
+            take = rng.randint(3, 5)
+            paragraphs.append(" ".join(picked[:take]))
+            picked = picked[take:]
+        path = root / f"seccion-{number % folders:02d}" / f"articulo-{number:04d}.es.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
