@@ -12,13 +12,7 @@ from typing import Any
 
 import click
 
-from bireader.cli import (
-    _ENGINE,
-    _HTML_LAYOUTS,
-    _INPUT_FORMAT,
-    _NO_CACHE,
-    _lang_codes,
-)
+from bireader.cli import TranslationChoice, exporter_options, translation_options
 
 _FORMATS = ("html", "tmx", "tsv", "json")
 SOME_FAILED = 5  # bireader.corpus.SOME_FAILED, without importing it for --help
@@ -87,20 +81,8 @@ def _jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int 
     metavar="tcp://HOST:PORT",
     help="Run the articles on this Dask scheduler's workers instead (bireader[dask]).",
 )
-@_ENGINE
-@click.option(
-    "--layout", type=click.Choice(_HTML_LAYOUTS), help="HTML: the reading mode pages open in."
-)
-@click.option(
-    "--lang-codes",
-    metavar="SRC,TGT",
-    callback=_lang_codes,
-    help="TMX: xml:lang codes of the two languages, e.g. es-ES,en-US.",
-)
-@click.option("--with-context", is_flag=True, help="TSV: add the source paragraph as a column.")
-@_NO_CACHE
-@click.option("--no-fallback", is_flag=True, help="Keep flagged sentences on the chosen engine.")
-@_INPUT_FORMAT
+@translation_options
+@exporter_options
 @click.option("--force", is_flag=True, help="Redo every article, even those up to date.")
 @click.option("-v", "--verbose", is_flag=True, help="A line per finished article.")
 def batch_command(
@@ -111,13 +93,9 @@ def batch_command(
     tmx_corpus: str | None,
     jobs: int | None,
     dask_address: str | None,
-    engine: str,
-    layout: str | None,
-    lang_codes: tuple[str, str] | None,
-    with_context: bool,
-    no_cache: bool,
-    no_fallback: bool,
-    input_format: str | None,
+    choice: TranslationChoice,
+    options: dict[str, dict[str, Any]],
+    given: dict[str, tuple[str, str]],
     force: bool,
     verbose: bool,
 ) -> None:
@@ -134,20 +112,11 @@ def batch_command(
 
     if jobs is not None and dask_address is not None:
         raise click.UsageError("--jobs is for the local pool; a Dask cluster has its workers")
-    export_options: dict[str, dict[str, Any]] = {}
-    for option, value, fmt in (
-        ("--layout", layout, "html"),
-        ("--lang-codes", lang_codes, "tmx"),
-        ("--with-context", with_context, "tsv"),
-    ):
-        if value and fmt not in formats and not (fmt == "tmx" and tmx_corpus):
-            raise click.UsageError(f"{option} only applies with --to {fmt}")
-    if layout:
-        export_options["html"] = {"layout": layout}
-    if lang_codes:
-        export_options["tmx"] = {"source_lang": lang_codes[0], "target_lang": lang_codes[1]}
-    if with_context:
-        export_options["tsv"] = {"with_context": True}
+    for name, (flag, _suffix) in given.items():
+        if name not in formats and not (name == "tmx" and tmx_corpus):
+            raise click.UsageError(f"{flag} only applies with --to {name}")
+    if "title" in options.get("html", {}):
+        raise click.UsageError("--title names one page; each article's page takes its own title")
     if tmx_corpus is not None and not tmx_corpus.lower().endswith(".tmx"):
         raise click.BadParameter("must end in .tmx", param_hint="--tmx-corpus")
 
@@ -164,15 +133,15 @@ def batch_command(
             output_dir,
             articles=articles,
             to=formats,
-            engine=engine,
             jobs=jobs,
             client=client,
             resume=not force,
             tmx_corpus=tmx_corpus,
-            cache=not no_cache,
-            fallback=not no_fallback,
-            input_format=input_format,
-            export_options=export_options,
+            engine=choice.engine,
+            cache=choice.cache,
+            fallback=choice.fallback,
+            input_format=choice.input_format,
+            export_options=options,
         )
         if sys.stderr.isatty():
             bar = click.progressbar(
