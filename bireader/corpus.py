@@ -261,6 +261,8 @@ class Task:
 
 
 _local = threading.local()
+ENGINES_BUILT = 0
+"""How many engines this process built for articles (a test reads it on each worker)."""
 
 
 def _engine(options: BatchOptions) -> Any:
@@ -275,6 +277,8 @@ def _engine(options: BatchOptions) -> Any:
     _local.engines = engines
     key = _engine_key(options)
     if key not in engines:
+        global ENGINES_BUILT
+        ENGINES_BUILT += 1
         engines[key] = get_engine(options.engine, **dict(options.engine_options))
     return engines[key]
 

@@ -205,6 +205,6 @@ def _dask_client(address: str) -> Any:
             "--dask needs dask.distributed: pip install 'bireader[dask]'"
         ) from None
     try:
-        return Client(address, timeout="20s")  # type: ignore[no-untyped-call]
+        return Client(address, timeout="10s")  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
         raise EngineUnavailable(f"cannot reach the Dask scheduler {address}: {exc}") from exc
