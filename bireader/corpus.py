@@ -359,24 +359,29 @@ def _make_parent(path: Path) -> None:
 
 
 def _write_units(bi: Any, name: str, path: Path, options: BatchOptions) -> None:
-    """The article's ``<tu>`` elements, ready to be copied into the corpus memory."""
+    """The article's ``<tu>`` elements, ready to be copied into the corpus memory.
+
+    They are what the TMX exporter writes for the article (with its name as the
+    document), each given a ``tuid`` unique in the corpus: ``NAME#N``.
+    """
+    import io
+
     from lxml import etree
 
-    from bireader.formats.base import atomic_writer
-    from bireader.formats.tmx import _lang_code, _unit_builder, clean_xml_text, tmx_date
+    from bireader.formats.base import atomic_writer, export
+    from bireader.formats.tmx import clean_xml_text
 
-    tmx = options.export_options.get("tmx", {})
-    src = _lang_code(tmx.get("source_lang") or bi.document.lang, bi.document.lang)
-    tgt = _lang_code(tmx.get("target_lang") or bi.target_lang, bi.target_lang)
-    unit = _unit_builder(replace(bi, document=replace(bi.document, source=name)), src, tgt,
-                         tmx_date(bi.created))
+    buffer = io.BytesIO()
+    named = replace(bi, document=replace(bi.document, source=name))
+    export(named, buffer, format="tmx", **dict(options.export_options.get("tmx", {})))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(buffer.getvalue(), parser)
     label = clean_xml_text(name)
     try:
         with atomic_writer(path) as stream:
-            for number, pair in enumerate(bi.pairs, start=1):
-                element = unit(pair, number)
-                element.set("tuid", f"{label}#{number}")
-                stream.write(etree.tostring(element, encoding="utf-8", pretty_print=True))
+            for number, unit in enumerate(root.iter("tu"), start=1):
+                unit.set("tuid", f"{label}#{number}")
+                stream.write(etree.tostring(unit, encoding="utf-8", with_tail=False) + b"\n")
     except OSError as exc:
         raise ExportError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
 
