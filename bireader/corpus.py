@@ -69,6 +69,8 @@ class BatchOptions:
     fallback: bool = True
     input_format: str | None = None
     export_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    align: bool = False
+    """Align each ``X.es.*`` with its ``X.en.*`` (:func:`bireader.align`) instead of translating."""
 
     def signature(self) -> str:
         """A stable digest of the options that change an article's outputs."""
@@ -78,6 +80,7 @@ class BatchOptions:
             "engine_options": dict(self.engine_options),
             "fallback": self.fallback,
             "input_format": self.input_format,
+            "align": self.align,
             "export": {k: dict(v) for k, v in self.export_options.items()},
         }
         text = json.dumps(data, sort_keys=True, default=str)
@@ -94,6 +97,8 @@ class Article:
     """The input as the user named it: recorded as the document's source."""
     name: str
     """Its path relative to its folder (or its file name): outputs are named after it."""
+    partner: str | None = None
+    """With ``align``: its English translation (``X.en.*`` beside ``X.es.*``), absolute."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +149,7 @@ def collect_inputs(
     *,
     glob: Sequence[str] | None = None,
     exclude: Sequence[str | os.PathLike[str]] = (),
+    align: bool = False,
 ) -> list[Article]:
     """The articles named by ``inputs``: files, folders (searched recursively) and
     ``@list.txt`` files (one input per line; ``#`` starts a comment; relative lines are
@@ -154,12 +160,18 @@ def collect_inputs(
     without ``glob``, files whose name says they are in another language than Spanish
     (``X.en.txt``) are left out too. Two inputs whose outputs would have the same name
     are refused (``InputError``), as is a missing input or an empty result.
+
+    With ``align``, the articles are the Spanish files of ``X.es.*`` / ``X.en.*`` pairs
+    (each with its English file as ``partner``); a Spanish file named alone must have
+    its English beside it.
     """
     patterns = tuple(glob) if glob else DEFAULT_PATTERNS
     skip = [Path(p).resolve() for p in exclude]
     found: list[Article] = []
     for given in inputs:
-        found.extend(_expand(str(given), patterns, bool(glob), skip, depth=0))
+        found.extend(_expand(str(given), patterns, bool(glob) or align, skip, depth=0))
+    if align:
+        found = _pairs(found)
     if not found:
         raise InputError("no input articles found (folders are searched for " +
                          ", ".join(patterns) + ")")
@@ -219,6 +231,28 @@ def _expand(
     if not path.is_file():
         raise InputError(f"{given}: no such file or folder")
     yield Article(str(path.resolve()), given, path.name)
+
+
+def _pairs(found: list[Article]) -> list[Article]:
+    """The ``X.es.*`` articles of ``found``, each with its ``X.en.*`` as partner."""
+    paired: list[Article] = []
+    for article in found:
+        path = Path(article.path)
+        parts = path.name.split(".")
+        if len(parts) < 3 or parts[-2] != "es":
+            continue
+        prefix = ".".join(parts[:-2])
+        partners = sorted(path.parent.glob(f"{_glob_escape(prefix)}.en.*"))
+        if not partners:
+            raise InputError(f"{article.source}: no English file {prefix}.en.* beside it to align")
+        paired.append(replace(article, partner=str(partners[0])))
+    if not paired:
+        raise InputError("no X.es.* / X.en.* pairs found to align")
+    return paired
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
 def _under(path: Path, roots: list[Path]) -> bool:
@@ -315,9 +349,17 @@ def run_article(task: Task) -> ArticleResult:
     try:
         document = read(Path(article.path), format=options.input_format)
         document = replace(document, source=article.source)
-        bi = translate(
-            document, _engine(options), cache=_cache(options), fallback=options.fallback
-        )
+        if options.align:
+            from bireader.alignment import align
+
+            if article.partner is None:
+                raise InputError(f"{article.source}: no English file to align it with")
+            english = read(Path(article.partner), format=options.input_format, lang="en")
+            bi = align(document, english, _engine(options), cache=_cache(options))
+        else:
+            bi = translate(
+                document, _engine(options), cache=_cache(options), fallback=options.fallback
+            )
         written: list[str] = []
         for fmt, path in output_paths(out_dir, article, options.formats).items():
             _make_parent(path)
@@ -454,6 +496,13 @@ class Manifest:
             return False
         if entry.get("input") != [info.st_size, info.st_mtime_ns]:
             return False
+        if article.partner is not None:
+            try:
+                other = os.stat(article.partner)
+            except OSError:
+                return False
+            if entry.get("partner") != [other.st_size, other.st_mtime_ns]:
+                return False
         for path in outputs:
             try:
                 if os.stat(path).st_mtime_ns < info.st_mtime_ns:
@@ -475,6 +524,10 @@ class Manifest:
             "formats": sorted(options.formats),
             "sentences": result.sentences,
         }
+        if article.partner is not None:
+            with contextlib.suppress(OSError):
+                other = os.stat(article.partner)
+                entry["partner"] = [other.st_size, other.st_mtime_ns]
         self.entries[article.name] = entry
         if self._stream is not None:
             # Flushed line by line: a kill -9 of this process loses at most the article
@@ -506,6 +559,7 @@ def iter_batch(
     export_options: Mapping[str, Mapping[str, Any]] | None = None,
     engine_options: Mapping[str, Any] | None = None,
     articles: Sequence[Article] | None = None,
+    align: bool = False,
 ) -> Iterator[ArticleResult]:
     """Yield one :class:`ArticleResult` per input article, as articles finish.
 
@@ -518,17 +572,20 @@ def iter_batch(
     outputs are up to date are yielded with ``skipped=True`` and not redone.
     ``tmx_corpus`` is written once every article is done (also when some failed),
     so consume the iterator to the end. ``articles`` replaces ``inputs`` with a list
-    from :func:`collect_inputs`.
+    from :func:`collect_inputs`. ``align`` takes ``X.es.*`` / ``X.en.*`` pairs and
+    aligns each Spanish article with its English (:func:`bireader.align`; ``engine``
+    is then the MT the aligner compares with) instead of translating it.
 
     Raises ``InputError`` for no or clashing inputs, ``EngineError`` when the engine
     cannot run here, before any work; a failing article is a result, not an exception.
     """
     options = _options(to, engine, cache, fallback, input_format, export_options, engine_options)
+    options = replace(options, align=align)
     out = Path(out_dir)
     corpus = Path(tmx_corpus) if tmx_corpus is not None else None
     if articles is None:
         excluded: list[str | os.PathLike[str]] = [out]
-        articles = collect_inputs(inputs, glob=glob, exclude=excluded)
+        articles = collect_inputs(inputs, glob=glob, exclude=excluded, align=align)
     if client is None:
         options = _resolve_engine(options)
     try:

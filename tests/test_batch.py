@@ -308,3 +308,50 @@ def test_kill_9_halfway_then_rerun_completes_without_loss(tmp_path: Path) -> Non
         source = Path(article.path).read_text(encoding="utf-8")
         pairs = bireader.read_tmx(out / f"{stem}.tmx").pairs
         assert len(pairs) == len(list(bireader.read(source).sentences()))
+
+
+# --- --align: X.es.* with X.en.* ----------------------------------------------------------
+
+
+def _pairs_corpus(root: Path) -> Path:
+    (root / "sub").mkdir(parents=True)
+    (root / "uno.es.txt").write_text("Hola, mundo. La casa es roja.\n", encoding="utf-8")
+    (root / "uno.en.txt").write_text("Hello, world. The house is red.\n", encoding="utf-8")
+    (root / "sub" / "dos.es.md").write_text("El perro ladra.\n", encoding="utf-8")
+    (root / "sub" / "dos.en.txt").write_text("The dog barks.\n", encoding="utf-8")
+    return root
+
+
+def test_align_pairs_each_spanish_article_with_its_english(upper: Path, tmp_path: Path) -> None:
+    root = _pairs_corpus(tmp_path / "in")
+    articles = collect_inputs([root], align=True)
+    assert [(a.name, Path(a.partner or "").name) for a in articles] == [
+        ("uno.es.txt", "uno.en.txt"), ("sub/dos.es.md", "dos.en.txt")]
+    out = tmp_path / "out"
+    summary = bireader.batch([root], out, to=("tmx",), align=True, jobs=1,
+                             tmx_corpus=tmp_path / "c.tmx")
+    assert (summary.translated, summary.failed) == (2, ())
+    pairs = bireader.read_tmx(out / "uno.es.tmx").pairs
+    # The English is the human one from the file, never the engine's upper-cased Spanish
+    # (how the double's MT lets the aligner group the two sentences is not the point).
+    assert " ".join(p.target for p in pairs if p.target) == "Hello, world. The house is red."
+    units = etree.parse(str(tmp_path / "c.tmx")).findall(".//tu")
+    assert {u.findtext("prop[@type='x-translation']") for u in units} == {"human"}
+    assert {u.findtext("prop[@type='x-document']") for u in units} == {"uno.es.txt",
+                                                                      "sub/dos.es.md"}
+    # Editing the English redoes that article only.
+    time.sleep(0.01)
+    (root / "sub" / "dos.en.txt").write_text("The dog is barking.\n", encoding="utf-8")
+    again = bireader.batch([root], out, to=("tmx",), align=True, jobs=1)
+    assert (again.translated, again.skipped) == (1, 1)
+    redone = bireader.read_tmx(out / "sub" / "dos.es.tmx").pairs
+    assert " ".join(p.target for p in redone if p.target) == "The dog is barking."
+
+
+def test_align_needs_the_english_beside_the_spanish(tmp_path: Path) -> None:
+    root = _pairs_corpus(tmp_path / "in")
+    (root / "tres.es.txt").write_text("Sin traducción.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"tres\.es\.txt: no English file tres\.en\.\*"):
+        collect_inputs([root], align=True)
+    result = CliRunner().invoke(main, ["batch", str(root), "-o", str(tmp_path / "o"), "--align"])
+    assert result.exit_code == 2 and "no English file" in result.stderr

@@ -83,6 +83,12 @@ def _jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int 
 )
 @translation_options
 @exporter_options
+@click.option(
+    "--align",
+    is_flag=True,
+    help="Inputs are X.es.* / X.en.* pairs: align each Spanish article with its English "
+    "(as `bireader align`) instead of translating it.",
+)
 @click.option("--force", is_flag=True, help="Redo every article, even those up to date.")
 @click.option("-v", "--verbose", is_flag=True, help="A line per finished article.")
 def batch_command(
@@ -96,6 +102,7 @@ def batch_command(
     choice: TranslationChoice,
     options: dict[str, dict[str, Any]],
     given: dict[str, tuple[str, str]],
+    align: bool,
     force: bool,
     verbose: bool,
 ) -> None:
@@ -121,7 +128,9 @@ def batch_command(
         raise click.BadParameter("must end in .tmx", param_hint="--tmx-corpus")
 
     exclude: list[str] = [output_dir]
-    articles = collect_inputs(inputs, glob=patterns or None, exclude=exclude)
+    if align and not choice.fallback:
+        raise click.UsageError("--no-fallback applies to translation, not to --align")
+    articles = collect_inputs(inputs, glob=patterns or None, exclude=exclude, align=align)
     client = _dask_client(dask_address) if dask_address else None
     started = time.perf_counter()
     done = translated = skipped = sentences = 0
@@ -142,6 +151,7 @@ def batch_command(
             fallback=choice.fallback,
             input_format=choice.input_format,
             export_options=options,
+            align=align,
         )
         if sys.stderr.isatty():
             bar = click.progressbar(
