@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
 import re
 from functools import cache
@@ -31,7 +32,7 @@ from lxml import html as lxml_html
 
 from bireader.errors import ExportError, InvalidOption
 from bireader.formats.base import LAYOUTS, reject_options
-from bireader.model import BilingualDocument, Block, Pair
+from bireader.model import BilingualDocument, Block, Pair, Word
 from bireader.text import xml_safe
 
 FORMAT = "html"
@@ -190,8 +191,12 @@ def build_tree(
     # must not override the layout another page was exported with.
     identity = f"{layout}\n{target_lang}\n{doc.text}".encode("utf-8", "surrogatepass")
     page_id = hashlib.sha256(identity).hexdigest()[:16]
+    # Saved words belong to the article, whatever layout its page was exported with.
+    article_id = hashlib.sha256(identity.split(b"\n", 1)[1]).hexdigest()[:16]
     root: Element = lxml_html.Element(
-        "html", lang=target_lang, attrib={"data-mode": layout, "data-doc": page_id}
+        "html",
+        lang=target_lang,
+        attrib={"data-mode": layout, "data-doc": page_id, "data-article": article_id},
     )
     head = _sub(root, "head")
     _sub(head, "meta", charset="utf-8")
@@ -210,7 +215,8 @@ def build_tree(
     _sub(head, "script", text=js)
 
     body = _sub(root, "body")
-    _controls(body, layout)
+    words = word_data(bi)
+    _controls(body, layout, words is not None)
     main = _sub(body, "main", id="text")
     article = _sub(main, "article", {"class": "doc"})
     _article(article, bi, source_lang, target_lang, title)
@@ -222,7 +228,105 @@ def build_tree(
     else:
         article.insert(0, hint)
     _footer(body, bi)
+    if words is not None:
+        # Last in the page: parsing it cannot hold back the first paint of the text.
+        data = _sub(body, "script", {"type": "application/json", "id": "words"})
+        data.text = _clean(words)
     return root
+
+
+def word_data(bi: BilingualDocument) -> str | None:
+    """The words of every source sentence as compact JSON for the page, or None if none.
+
+    ``{"v": 1, "s": strings, "e": entries, "w": words}``: ``s`` holds every lemma, gloss
+    and grammar description once; an entry is ``[lemma, grammar, part of speech,
+    [glosses], flags, [parts]]`` (indexes into ``s``; ``parts`` into ``e``; flags: 1 the
+    word is unknown, 2 the English left it untranslated); ``w[n]`` is sentence n+1's
+    words as a flat list ``[gap, length, entry, ...]`` in UTF-16 code units (what
+    JavaScript counts), each gap from the end of the word before, in the sentence's text.
+
+    >>> from bireader.model import BilingualDocument, Block, Document, Pair, Provenance
+    >>> from bireader.model import Sentence, Word
+    >>> s = Sentence("Hablaron del mar.", 0, 17)
+    >>> del_ = Word("del", 9, 12, "del", "ADP", "", ("of the",), (
+    ...     Word("del", 9, 12, "de", "ADP", "", ("of",)),
+    ...     Word("del", 9, 12, "el", "DET", "Definite=Def", ("the",))))
+    >>> words = (Word("Hablaron", 0, 8, "hablar", "VERB",
+    ...     "Mood=Ind|Number=Plur|Person=3|Tense=Past|VerbForm=Fin", ("speak", "talk")),
+    ...     del_, Word("mar", 13, 16, "mar", "NOUN", "Gender=Masc|Number=Sing", ("sea",)))
+    >>> bi = BilingualDocument(Document(s.text, (Block("paragraph", 0, 17, (s,)),)),
+    ...     (Pair(s, "They spoke of the sea.", 0, "paragraph", "apertium", (), words),),
+    ...     Provenance("apertium", "3.8"))
+    >>> data = json.loads(word_data(bi))
+    >>> data["w"]
+    [[0, 8, 0, 1, 3, 3, 1, 3, 4]]
+    >>> [data["s"][i] for i in data["e"][0][:3]]
+    ['hablar', 'verb · preterite · 3rd person plural', 'verb']
+    """
+    if not any(pair.words for pair in bi.pairs):
+        return None
+    from bireader.words.ud import describe, part_of_speech
+
+    strings: dict[str, int] = {}
+    entries: dict[tuple[Any, ...], int] = {}
+
+    def string(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    def entry(word: Word) -> int:
+        parts = [entry(part) for part in word.parts]
+        flags = (0 if word.known else 1) | (2 if word.untranslated else 0)
+        key = (
+            string(word.lemma),
+            string(describe(word.upos, word.features)),
+            string(part_of_speech(word.upos)),
+            tuple(string(gloss) for gloss in word.glosses),
+            flags,
+            tuple(parts),
+        )
+        return entries.setdefault(key, len(entries))
+
+    sentences: list[list[int]] = []
+    dropped = 0
+    for pair in bi.pairs:
+        text, base = pair.source.text, pair.source.start
+        units = _utf16_offsets(text)
+        flat: list[int] = []
+        last = 0
+        for word in sorted(pair.words, key=lambda w: (w.start, w.end)):
+            start, end = word.start - base, word.end - base
+            if not (last <= start < end <= len(text)) or text[start:end] != word.text:
+                dropped += 1  # overlapping or outside its sentence: not a word of this text
+                continue
+            a, b = (units[start], units[end]) if units else (start, end)
+            flat += [a - (units[last] if units else last), b - a, entry(word)]
+            last = end
+        sentences.append(flat)
+    if dropped:
+        _log.debug("HTML reader page: %d words left out (spans not in their sentence)", dropped)
+    table = [
+        [lemma, grammar, pos, list(glosses), flags, list(parts)]
+        for lemma, grammar, pos, glosses, flags, parts in entries
+    ]
+    data = {"v": 1, "s": list(strings), "e": table, "w": sentences}
+    # No "</script" can end the data early: "<" is always escaped.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _utf16_offsets(text: str) -> list[int] | None:
+    """UTF-16 offset of every character index of ``text`` (and its end), or None if equal.
+
+    >>> _utf16_offsets("a😀b")
+    [0, 1, 3, 4]
+    >>> _utf16_offsets("año") is None
+    True
+    """
+    if all(ord(char) <= 0xFFFF for char in text):
+        return None
+    offsets = [0]
+    for char in text:
+        offsets.append(offsets[-1] + (2 if ord(char) > 0xFFFF else 1))
+    return offsets
 
 
 def _sub(
@@ -249,7 +353,7 @@ def _button(
     return button
 
 
-def _controls(body: Element, layout: str) -> None:
+def _controls(body: Element, layout: str, words: bool = False) -> None:
     bar = _sub(body, "header", {"class": "bar"})
     _sub(bar, "span", {"class": "brand", "aria-hidden": "true"}, text="bireader")
     modes = _sub(
@@ -273,6 +377,41 @@ def _controls(body: Element, layout: str) -> None:
         title="Show or hide every translation (a)",
         **{"aria-keyshortcuts": "a"},
     )
+    # Shown by reader.js only where the browser has a Spanish voice.
+    listen = _sub(bar, "div", {"class": "group listen", "id": "listen", "hidden": "hidden"})
+    listen_button = _button(
+        listen,
+        "",
+        cls="listen-button",
+        id="listen-button",
+        title="Listen to the sentence in Spanish (l)",
+        aria_label="Listen to the sentence",
+        **{"aria-keyshortcuts": "l"},
+    )
+    _sub(listen_button, "span", {"class": "label"}, text="Listen")
+    rate = _sub(listen, "select", {"id": "rate", "aria-label": "Speech speed"})
+    for value, label in (
+        ("0.6", "0.6\u00d7"),
+        ("0.8", "0.8\u00d7"),
+        ("1", "1\u00d7"),
+        ("1.2", "1.2\u00d7"),
+    ):
+        option = _sub(rate, "option", {"value": value}, text=label)
+        if value == "1":
+            option.set("selected", "selected")
+    if words:
+        saved = _sub(bar, "div", {"class": "group saved-group"})
+        saved_button = _button(
+            saved,
+            "",
+            cls="saved-button",
+            id="saved-button",
+            title="Saved words",
+            **{"aria-expanded": "false", "aria-controls": "saved"},
+        )
+        _sub(saved_button, "span", {"class": "label"}, text="Saved")
+        saved_button[-1].tail = " "
+        _sub(saved_button, "span", {"class": "count"}, text="(0)")
     tools = _sub(bar, "div", {"class": "group tools"})
     _button(
         tools,
@@ -317,17 +456,46 @@ def _controls(body: Element, layout: str) -> None:
             "aria-label": "Keyboard shortcuts",
         },
     )
+    if words:
+        saved_panel = _sub(
+            bar,
+            "section",
+            {
+                "class": "saved-panel",
+                "id": "saved",
+                "hidden": "hidden",
+                "aria-label": "Saved words",
+            },
+        )
+        _sub(saved_panel, "h2", text="Saved words")
+        _sub(
+            saved_panel,
+            "p",
+            {"class": "saved-empty"},
+            text="No words saved yet: open a word and press \u201cSave word\u201d.",
+        )
+        _sub(saved_panel, "ul")
+        _button(
+            saved_panel,
+            "Download for Anki (TSV)",
+            cls="saved-download",
+            title="A tab-separated file that Anki's File \u203a Import reads",
+        )
     table = _sub(panel, "dl")
     for keys, what in (
         ("j / k", "next / previous sentence"),
         ("\u2193 \u2192 / \u2191 \u2190", "next / previous, from a focused sentence"),
         ("Enter, Space", "show or hide the translation (Reveal)"),
+        ("w, Enter", "into the words of the focused sentence (Enter: not in Reveal)"),
+        ("\u2192 / \u2190", "next / previous word, from a focused word"),
+        ("Enter", "open the word card, from a focused word"),
+        ("l", "listen to the sentence (with a Spanish voice)"),
         ("1 / 2 / 3", "side by side / interlinear / reveal"),
         ("a", "show all / hide all (Reveal)"),
         ("+ / \u2212", "larger / smaller text"),
         ("d", "light / dark theme"),
         ("?", "show or hide this list"),
-        ("Esc", "close this list"),
+        ("Esc", "close this list, the word card, the saved words"),
     ):
         _sub(table, "dt", text=keys)
         _sub(table, "dd", text=what)

@@ -28,9 +28,12 @@ def bilingual(
     *,
     title: str | None = None,
     source: str | None = "cuento.es.txt",
-    words: bool = False,
+    words: Any = None,
 ) -> BilingualDocument:
-    """Blocks joined by blank lines, sentences by spaces; ``words`` adds hand-made Words."""
+    """Blocks joined by blank lines, sentences by spaces.
+
+    ``words``: a function from a Sentence to its Words (``study_words``, ``guess_words``).
+    """
     text = ""
     blocks: list[Block] = []
     pairs: list[Pair] = []
@@ -43,7 +46,7 @@ def bilingual(
             sentence = Sentence(es, len(text), len(text) + len(es))
             text += es
             spans.append(sentence)
-            found = tuple(guess_words(sentence)) if words else ()
+            found = tuple(words(sentence)) if words else ()
             pairs.append(Pair(sentence, en, index, kind, "apertium", (), found))
         blocks.append(Block(kind, start, len(text), tuple(spans)))
     document = Document(text, tuple(blocks), "es", title, source)
@@ -88,3 +91,66 @@ def with_pairs(bi: BilingualDocument, **changes: Any) -> BilingualDocument:
         for pair in bi.pairs
     )
     return dataclasses.replace(bi, pairs=pairs)
+
+
+STUDY = (
+    ("heading", [("La rueda de prensa", "The press conference")]),
+    (
+        "paragraph",
+        [
+            ("Los ministros hablaron del acuerdo en la rueda de prensa.",
+             "The ministers spoke about the agreement at the press conference."),
+            ("¡Qué sorpresa! —dijo Zubiri, el portavoz.",
+             "What a surprise! said Zubiri, the spokesman."),
+        ],
+    ),
+    ("paragraph", [("El acuerdo entró en vigor ayer.", "The agreement came into force yesterday.")]),
+)
+"""A short article whose words are explained by hand (see study_words)."""
+
+LEXICON: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "la": ("el", "DET", "Definite=Def|Gender=Fem|Number=Sing", ("the",)),
+    "rueda de prensa": ("rueda de prensa", "NOUN", "Gender=Fem|Number=Sing", ("press conference",)),
+    "los": ("el", "DET", "Definite=Def|Gender=Masc|Number=Plur", ("the",)),
+    "ministros": ("ministro", "NOUN", "Gender=Masc|Number=Plur", ("minister",)),
+    "hablaron": ("hablar", "VERB", "Mood=Ind|Number=Plur|Person=3|Tense=Past|VerbForm=Fin",
+                 ("speak", "talk")),
+    "acuerdo": ("acuerdo", "NOUN", "Gender=Masc|Number=Sing", ("agreement", "deal")),
+    "en": ("en", "ADP", "", ("in", "at", "on")),
+    "qué": ("qué", "DET", "PronType=Int", ("what",)),
+    "sorpresa": ("sorpresa", "NOUN", "Gender=Fem|Number=Sing", ("surprise",)),
+    "dijo": ("decir", "VERB", "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin",
+             ("say", "tell")),
+    "el": ("el", "DET", "Definite=Def|Gender=Masc|Number=Sing", ("the",)),
+    "portavoz": ("portavoz", "NOUN", "Number=Sing", ("spokesman", "spokesperson")),
+    "entró en vigor": ("entrar en vigor", "VERB",
+                       "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin",
+                       ("come into force",)),
+    "ayer": ("ayer", "ADV", "", ("yesterday",)),
+}
+
+
+def study_words(sentence: Sentence) -> tuple[Word, ...]:
+    """Hand-written Words for the sentences of STUDY (multiword units first)."""
+    import re
+
+    found: list[Word] = []
+    text = sentence.text
+    pattern = re.compile(r"rueda de prensa|entró en vigor|del|Zubiri|\w+")
+    for m in pattern.finditer(text):
+        surface, start, end = m.group(), sentence.start + m.start(), sentence.start + m.end()
+        key = surface.lower()
+        if key == "del":
+            parts = (
+                Word("del", start, end, "de", "ADP", "", ("of", "from", "about")),
+                Word("del", start, end, "el", "DET", "Definite=Def|Gender=Masc|Number=Sing",
+                     ("the",)),
+            )
+            found.append(Word("del", start, end, "del", "ADP", "", (), parts))
+        elif key == "zubiri":
+            found.append(Word(surface, start, end, "Zubiri", "PROPN", "", (), known=False,
+                              untranslated=True))
+        else:
+            lemma, upos, feats, glosses = LEXICON[key]
+            found.append(Word(surface, start, end, lemma, upos, feats, glosses))
+    return tuple(found)
