@@ -98,13 +98,20 @@ STUDY = (
     (
         "paragraph",
         [
-            ("Los ministros hablaron del acuerdo en la rueda de prensa.",
-             "The ministers spoke about the agreement at the press conference."),
-            ("¡Qué sorpresa! —dijo Zubiri, el portavoz.",
-             "What a surprise! said Zubiri, the spokesman."),
+            (
+                "Los ministros hablaron del acuerdo en la rueda de prensa.",
+                "The ministers spoke about the agreement at the press conference.",
+            ),
+            (
+                "¡Qué sorpresa! —dijo Zubiri, el portavoz.",
+                "What a surprise! said Zubiri, the spokesman.",
+            ),
         ],
     ),
-    ("paragraph", [("El acuerdo entró en vigor ayer.", "The agreement came into force yesterday.")]),
+    (
+        "paragraph",
+        [("El acuerdo entró en vigor ayer.", "The agreement came into force yesterday.")],
+    ),
 )
 """A short article whose words are explained by hand (see study_words)."""
 
@@ -113,19 +120,30 @@ LEXICON: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "rueda de prensa": ("rueda de prensa", "NOUN", "Gender=Fem|Number=Sing", ("press conference",)),
     "los": ("el", "DET", "Definite=Def|Gender=Masc|Number=Plur", ("the",)),
     "ministros": ("ministro", "NOUN", "Gender=Masc|Number=Plur", ("minister",)),
-    "hablaron": ("hablar", "VERB", "Mood=Ind|Number=Plur|Person=3|Tense=Past|VerbForm=Fin",
-                 ("speak", "talk")),
+    "hablaron": (
+        "hablar",
+        "VERB",
+        "Mood=Ind|Number=Plur|Person=3|Tense=Past|VerbForm=Fin",
+        ("speak", "talk"),
+    ),
     "acuerdo": ("acuerdo", "NOUN", "Gender=Masc|Number=Sing", ("agreement", "deal")),
     "en": ("en", "ADP", "", ("in", "at", "on")),
     "qué": ("qué", "DET", "PronType=Int", ("what",)),
     "sorpresa": ("sorpresa", "NOUN", "Gender=Fem|Number=Sing", ("surprise",)),
-    "dijo": ("decir", "VERB", "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin",
-             ("say", "tell")),
+    "dijo": (
+        "decir",
+        "VERB",
+        "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin",
+        ("say", "tell"),
+    ),
     "el": ("el", "DET", "Definite=Def|Gender=Masc|Number=Sing", ("the",)),
     "portavoz": ("portavoz", "NOUN", "Number=Sing", ("spokesman", "spokesperson")),
-    "entró en vigor": ("entrar en vigor", "VERB",
-                       "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin",
-                       ("come into force",)),
+    "entró en vigor": (
+        "entrar en vigor",
+        "VERB",
+        "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin",
+        ("come into force",),
+    ),
     "ayer": ("ayer", "ADV", "", ("yesterday",)),
 }
 
@@ -143,13 +161,15 @@ def study_words(sentence: Sentence) -> tuple[Word, ...]:
         if key == "del":
             parts = (
                 Word("del", start, end, "de", "ADP", "", ("of", "from", "about")),
-                Word("del", start, end, "el", "DET", "Definite=Def|Gender=Masc|Number=Sing",
-                     ("the",)),
+                Word(
+                    "del", start, end, "el", "DET", "Definite=Def|Gender=Masc|Number=Sing", ("the",)
+                ),
             )
             found.append(Word("del", start, end, "del", "ADP", "", (), parts))
         elif key == "zubiri":
-            found.append(Word(surface, start, end, "Zubiri", "PROPN", "", (), known=False,
-                              untranslated=True))
+            found.append(
+                Word(surface, start, end, "Zubiri", "PROPN", "", (), known=False, untranslated=True)
+            )
         else:
             lemma, upos, feats, glosses = LEXICON[key]
             found.append(Word(surface, start, end, lemma, upos, feats, glosses))

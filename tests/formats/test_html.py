@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import json
 import re
 import shutil
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -18,7 +20,16 @@ from lxml import html as lxml_html
 import bireader
 from bireader.errors import EngineError, InvalidOption
 from bireader.formats import html
-from bireader.model import BilingualDocument, Block, BlockKind, Document, Pair, Provenance, Sentence
+from bireader.model import (
+    BilingualDocument,
+    Block,
+    BlockKind,
+    Document,
+    Pair,
+    Provenance,
+    Sentence,
+    Word,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "texts" / "miami-talks.es.txt"
@@ -407,8 +418,7 @@ def test_the_footer_names_the_engine_that_really_translated() -> None:
     some = dataclasses.replace(
         fell_back,
         pairs=tuple(
-            dataclasses.replace(p, engine="argos") if n < 3 else p
-            for n, p in enumerate(bi.pairs)
+            dataclasses.replace(p, engine="argos") if n < 3 else p for n, p in enumerate(bi.pairs)
         ),
     )
     rows = footer_rows(html.render(some))
@@ -429,17 +439,25 @@ def footer_rows(page: str) -> dict[str, str]:
 
 def test_a_page_without_heading_or_file_is_named_after_its_first_words() -> None:
     rows: Rows = (
-        ("paragraph", [("El viento sopló toda la noche sobre el pueblo costero de Cádiz.",
-                        "The wind blew all night.")]),
+        (
+            "paragraph",
+            [
+                (
+                    "El viento sopló toda la noche sobre el pueblo costero de Cádiz.",
+                    "The wind blew all night.",
+                )
+            ],
+        ),
     )
     root = parse(html.render(bilingual(rows, source="<stdin>")))
     title = "El viento sopló toda la noche sobre el pueblo costero de…"
     assert root.findtext("head/title") == title
     (h1,) = root.findall(".//h1")
     assert h1.get("class") == "sr-only", "the same words twice on screen"
-    assert parse(html.render(bilingual(ARTICLE, source="<stdin>"))).findtext(
-        "head/title"
-    ) == "Charlas en Miami"
+    assert (
+        parse(html.render(bilingual(ARTICLE, source="<stdin>"))).findtext("head/title")
+        == "Charlas en Miami"
+    )
     titled = parse(html.render(bilingual(rows, source="<stdin>"), title="Mi cuento"))
     assert titled.findtext("head/title") == "Mi cuento"
     assert [h.text for h in titled.findall(".//h1")] == ["Mi cuento"]
@@ -459,8 +477,9 @@ def test_export_title_option(register_engines: object, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert parse(out.read_text(encoding="utf-8")).findtext("head/title") == "Mi <cuento>"
-    result = runner.invoke(main, ["export", "-", "-o", str(tmp_path / "a.json"), "--title", "X"],
-                           input="Hola.\n")
+    result = runner.invoke(
+        main, ["export", "-", "-o", str(tmp_path / "a.json"), "--title", "X"], input="Hola.\n"
+    )
     assert result.exit_code == 2 and "--title only applies to a .html output" in result.output
     result = runner.invoke(main, ["export", "-", "-o", str(out), "--title", " "], input="Hola.\n")
     assert result.exit_code == 2
@@ -468,11 +487,125 @@ def test_export_title_option(register_engines: object, tmp_path: Path) -> None:
 
 def test_a_dash_is_kept_with_the_word_it_introduces() -> None:
     rows: Rows = (
-        ("paragraph", [("¡Mira el faro! —dijo él.", "Look! he said."),
-                       ("—¿Por qué? —le preguntó.", "Why? she asked him."),
-                       ("Del 1990–2000, sin más.", "From 1990-2000.")]),
+        (
+            "paragraph",
+            [
+                ("¡Mira el faro! —dijo él.", "Look! he said."),
+                ("—¿Por qué? —le preguntó.", "Why? she asked him."),
+                ("Del 1990–2000, sin más.", "From 1990-2000."),
+            ],
+        ),
     )
     root = parse(html.render(bilingual(rows)))
     kept = [span.text for span in root.find_class("nw")]
     assert kept == ["—dijo", "—¿Por", "—le"]
     assert [own_text(s) for s in root.find_class("s")] == [es for es, _ in rows[0][1]]
+
+
+def with_words(bi: BilingualDocument, words: dict[int, tuple[Word, ...]]) -> BilingualDocument:
+    pairs = tuple(
+        dataclasses.replace(pair, words=words.get(n, ())) for n, pair in enumerate(bi.pairs)
+    )
+    return dataclasses.replace(bi, pairs=pairs)
+
+
+def word_json(page: str) -> dict[str, Any]:
+    scripts = parse(page).xpath("//script[@id='words']")
+    assert len(scripts) == 1 and scripts[0].get("type") == "application/json"
+    assert scripts[0].getparent().tag == "body" and scripts[0].getnext() is None
+    data: dict[str, Any] = json.loads(scripts[0].text)
+    return data
+
+
+def spans(data: dict[str, Any], n: int) -> list[tuple[int, int, list[Any]]]:
+    flat, at, out = data["w"][n], 0, []
+    for i in range(0, len(flat), 3):
+        start = at + flat[i]
+        out.append((start, start + flat[i + 1], data["e"][flat[i + 2]]))
+        at = start + flat[i + 1]
+    return out
+
+
+def test_word_data_is_one_compact_deduplicated_table() -> None:
+    rows: Rows = (
+        (
+            "paragraph",
+            [
+                ("El perro y el gato.", "The dog and the cat."),
+                ("El perro duerme.", "The dog sleeps."),
+            ],
+        ),
+    )
+    bi = bilingual(rows)
+    first, second = bi.pairs[0].source, bi.pairs[1].source
+
+    def w(
+        s: Sentence,
+        text: str,
+        lemma: str,
+        upos: str,
+        feats: str,
+        glosses: tuple[str, ...],
+        nth: int = 0,
+    ) -> Word:
+        at = -1
+        for _ in range(nth + 1):
+            at = s.text.index(text, at + 1)
+        return Word(text, s.start + at, s.start + at + len(text), lemma, upos, feats, glosses)
+
+    the = ("Definite=Def|Gender=Masc|Number=Sing", ("the",))
+    dog = ("Gender=Masc|Number=Sing", ("dog",))
+    words = {
+        0: (
+            w(first, "El", "el", "DET", *the),
+            w(first, "perro", "perro", "NOUN", *dog),
+            w(first, "y", "y", "CCONJ", "", ("and",)),
+            w(first, "el", "el", "DET", *the),
+            w(first, "gato", "gato", "NOUN", "Gender=Masc|Number=Sing", ("cat",)),
+        ),
+        1: (
+            w(second, "El", "el", "DET", *the),
+            w(second, "perro", "perro", "NOUN", *dog),
+            w(
+                second,
+                "duerme",
+                "dormir",
+                "VERB",
+                "Mood=Ind|Number=Sing|Person=3|Tense=Pres|VerbForm=Fin",
+                ("sleep",),
+            ),
+        ),
+    }
+    page = html.render(with_words(bi, words))
+    data = word_json(page)
+    # Every string once; "El" and "el" (same analysis) one entry.
+    assert len(data["s"]) == len(set(data["s"]))
+    assert len(data["e"]) == 5
+    assert data["w"][1][:6] == data["w"][0][:6]
+    got = [(first.text[a:b], data["s"][e[0]], data["s"][e[1]]) for a, b, e in spans(data, 0)]
+    assert got[1] == ("perro", "perro", "noun · masculine · singular")
+    assert [t for t, _, _ in got] == ["El", "perro", "y", "el", "gato"]
+    ((_, _, verb),) = [s for s in spans(data, 1) if s[0] == 9]
+    assert data["s"][verb[1]] == "verb · present · 3rd person singular"
+    assert [data["s"][g] for g in verb[3]] == ["sleep"]
+    # The word controls exist only where there are words.
+    assert 'id="saved-button"' in page and 'id="saved-button"' not in html.render(bi)
+    assert 'id="words"' not in html.render(bi)
+
+
+def test_word_data_counts_in_utf16_and_cannot_end_its_script() -> None:
+    rows: Rows = (("paragraph", [("Hola 😀 amigo </script>.", "Hi friend.")]),)
+    bi = bilingual(rows)
+    s = bi.pairs[0].source
+    at = s.text.index("amigo")
+    words = (
+        Word("amigo", s.start + at, s.start + at + 5, "amigo", "NOUN", "", ("friend </script>",)),
+        Word("Hola", s.start + 1, s.start + 5, "x", "X", "", ()),  # not where it says: dropped
+    )
+    page = html.render(with_words(bi, {0: words}))
+    assert page.count("</script>") == 2  # the two scripts' own end tags
+    data = word_json(page)
+    ((start, end, entry),) = spans(data, 0)
+    # JavaScript counts the emoji as two code units.
+    assert (start, end) == (at + 1, at + 6)
+    assert data["s"][entry[3][0]] == "friend </script>"

@@ -576,13 +576,13 @@
   }
 
   function download() {
-    var blob = new Blob([savedTsv()], { type: "text/tab-separated-values;charset=utf-8" });
+    // A data: link with `download` saves the file; nothing leaves the page.
     var a = document.createElement("a"), name = (document.title || "words").replace(/[\\/:*?"<>|\s]+/g, "-");
-    a.href = URL.createObjectURL(blob);
+    a.href = "data:text/tab-separated-values;charset=utf-8," + encodeURIComponent(savedTsv());
     a.download = name + ".words.tsv";
     document.body.appendChild(a);
     a.click();
-    setTimeout(function () { URL.revokeObjectURL(a.href); a.parentNode.removeChild(a); }, 0);
+    a.parentNode.removeChild(a);
   }
 
   function renderSaved() {
