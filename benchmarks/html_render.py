@@ -16,7 +16,14 @@ has 2,000 sentences. Measured, each the median of ``--runs`` fresh pages:
 Baseline: the same sentences as a plain page (``<p>`` paragraphs, no CSS, no JS);
 the reader's figures are printed with their ratio to it.
 
-Run: .venv/bin/python benchmarks/html_render.py [--sentences 2000] [--runs 5]
+Word study (issue 8's bar): the same page with every Spanish word explained
+(``bireader.analyze``, real Apertium; without it, one plain word per token), its first
+contentful paint against the page without words (bar: at most 1.5x), and the
+alternative that was not chosen: every word wrapped in a ``<span>`` by the server
+instead of lazily, sentence by sentence, by the page's script. Also the time from a
+click on a word to its card on screen.
+
+Run: .venv/bin/python benchmarks/html_render.py [--sentences 2000] [--runs 5] [--words-only]
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from typing import Any
 import bireader
 from bireader.errors import EngineError
 from bireader.formats import html
-from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence
+from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence, Word
 from bireader.testing import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -173,6 +180,145 @@ def measure(browser: Any, path: Path, *, reader: bool) -> dict[str, float]:
     return result
 
 
+def with_words(bi: BilingualDocument) -> tuple[BilingualDocument, str]:
+    """``bi`` with its words explained, and what explained them."""
+    import re
+
+    try:
+        return bireader.analyze(bi), "bireader.analyze (apertium)"
+    except EngineError:
+        pairs = tuple(
+            replace(
+                pair,
+                words=tuple(
+                    Word(
+                        m.group(),
+                        pair.source.start + m.start(),
+                        pair.source.start + m.end(),
+                        m.group().lower(),
+                        "NOUN",
+                        "Number=Sing",
+                        (m.group().lower(),),
+                    )
+                    for m in re.finditer(r"\w+", pair.source.text)
+                ),
+            )
+            for pair in bi.pairs
+        )
+        return replace(bi, pairs=pairs), "one plain word per token (no apertium)"
+
+
+def server_wrapped(bi: BilingualDocument) -> str:
+    """The alternative: the page with every word already in a ``<span class="w">``."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    root = html.build_tree(bi)
+    words = {f"s{n}": pair.words for n, pair in enumerate(bi.pairs, start=1)}
+    starts = {f"s{n}": pair.source.start for n, pair in enumerate(bi.pairs, start=1)}
+    for element in root.iter("span"):
+        key = element.get("id") or ""
+        if key not in words or len(element) or not element.text:
+            continue  # (sentences holding a no-wrap dash span are left as they are)
+        text, base, at = element.text, starts[key], 0
+        element.text = ""
+        last: Any = None
+        for k, word in enumerate(words[key]):
+            a, b = word.start - base, word.end - base
+            if a < at:
+                continue
+            gap = text[at:a]
+            if last is None:
+                element.text = gap
+            else:
+                last.tail = gap
+            last = etree.SubElement(element, "span", {"class": "w", "data-w": str(k)})
+            last.text = text[a:b]
+            at = b
+        if last is None:
+            element.text = text
+        else:
+            last.tail = text[at:]
+    return str(lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")) + "\n"
+
+
+FIRST_CARD = """() => {
+  const s = document.querySelectorAll('.s')[1000];
+  s.scrollIntoView({block: 'center'});
+  const r = s.getBoundingClientRect();
+  const t0 = performance.now();
+  s.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+  const w = s.querySelector('.w');
+  const b = w.getBoundingClientRect();
+  const at = {bubbles: true, clientX: b.left + 1, clientY: b.top + 1};
+  w.dispatchEvent(new MouseEvent('click', at));
+  const card = document.querySelector('[role=dialog]');
+  void card.getBoundingClientRect();
+  return [performance.now() - t0, !card.hidden];
+}"""
+
+
+def load_timing(browser: Any, path: Path, *, card: bool = False) -> dict[str, float]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_timeout(200)
+    timing = page.evaluate(TIMING)
+    result = {key: timing[key] for key in ("fcp", "dcl", "load") if timing[key] is not None}
+    if card:
+        took, shown = page.evaluate(FIRST_CARD)
+        if shown:
+            result["card"] = took
+    context.close()
+    return result
+
+
+def word_study(browser: Any, bi: BilingualDocument, runs: int, tmp: Path) -> None:
+    started = time.perf_counter()
+    analysed, how = with_words(bi)
+    analyse_s = time.perf_counter() - started
+    tokens = sum(len(pair.words) for pair in analysed.pairs)
+    started = time.perf_counter()
+    page = html.render(analysed)
+    render_ms = (time.perf_counter() - started) * 1000
+    pages = {
+        "no words": html.render(bi),
+        "words (shipped: lazy wrapping in the page)": page,
+        "words wrapped by the server (not chosen)": server_wrapped(analysed),
+    }
+    print(
+        f"word study: {tokens} words explained by {how} in {analyse_s:.1f} s; "
+        f"python render with words {render_ms:.0f} ms"
+    )
+    paths = {}
+    for n, (label, text) in enumerate(pages.items()):
+        paths[label] = tmp / f"words{n}.html"
+        paths[label].write_text(text, encoding="utf-8")
+        data = len(text.encode())
+        print(
+            f"  {label:<44} {data / 1024:6.0f} KiB "
+            f"({len(gzip.compress(text.encode())) / 1024:.0f} KiB gzipped)"
+        )
+    results: dict[str, list[dict[str, float]]] = {label: [] for label in pages}
+    for _ in range(runs):  # interleaved, so that load from elsewhere hits all alike
+        for label, path in paths.items():
+            results[label].append(load_timing(browser, path, card=label.startswith("words (")))
+    got = {label: medians(rows) for label, rows in results.items()}
+    base = got["no words"]
+    for label, figures in got.items():
+        fcp, dcl = figures["fcp"], figures["dcl"]
+        print(
+            f"  {label:<44} FCP {fcp:6.1f} ms ({fcp / base['fcp']:.2f}x)  "
+            f"DOMContentLoaded {dcl:6.1f} ms ({dcl / base['dcl']:.2f}x)"
+        )
+    shipped = got["words (shipped: lazy wrapping in the page)"]
+    if "card" in shipped:
+        print(f"  first word card, mid-document (wrap + open): {shipped['card']:.1f} ms")
+    ratio = shipped["fcp"] / base["fcp"]
+    verdict = "holds" if ratio <= 1.5 else "FAILS"
+    print(f"FCP ratio, page with words / without: {ratio:.2f}x (bar: at most 1.50x; {verdict})")
+
+
 def medians(results: list[dict[str, float]]) -> dict[str, float]:
     keys = {key for result in results for key in result}
     return {key: statistics.median([r[key] for r in results if key in r]) for key in sorted(keys)}
@@ -183,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--chromium", default=str(CHROMIUM))
+    parser.add_argument("--words-only", action="store_true", help="only the word study figures")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -212,12 +359,17 @@ def main(argv: list[str] | None = None) -> int:
             executable_path=args.chromium, args=list(CHROMIUM_ARGS)
         )
         print(f"chromium {browser.version}, 1280x800, median of {args.runs} fresh pages each")
+        if args.words_only:
+            word_study(browser, bi, args.runs, Path(tmp))
+            browser.close()
+            return 0
         # Alternate the two pages so that load from elsewhere on the machine hits both alike.
         mine: list[dict[str, float]] = []
         theirs: list[dict[str, float]] = []
         for _ in range(args.runs):
             mine.append(measure(browser, reader_path, reader=True))
             theirs.append(measure(browser, plain_path, reader=False))
+        word_study(browser, bi, args.runs, Path(tmp))
         browser.close()
     ours, base = medians(mine), medians(theirs)
 

@@ -1,6 +1,9 @@
 """Screenshots of the reader page for docs/: each mode, desktop and phone, light and dark.
 
-Run: .venv/bin/python benchmarks/screenshots.py [--out docs/screenshots]
+The word card shots use the sample with its words explained (``bireader.analyze``) and a
+stand-in Spanish voice, so the Listen buttons show as they do in a browser that has one.
+
+Run: .venv/bin/python benchmarks/screenshots.py [--out docs/screenshots] [--only word]
 Needs apertium (the sample article is translated with it) and /usr/bin/chromium;
 Pillow, if installed, shrinks the PNGs (pip install pillow).
 """
@@ -32,7 +35,20 @@ SHOTS: tuple[tuple[str, tuple[int, int], Scheme, str, str], ...] = (
     ("phone-interlinear-dark", PHONE, "dark", "interlinear", ""),
     ("phone-reveal", PHONE, "light", "reveal", "reveal"),
     ("desktop-keys", DESKTOP, "light", "interlinear", "keys"),
+    ("desktop-word-card", DESKTOP, "light", "side-by-side", "word"),
+    ("phone-word-card", PHONE, "light", "interlinear", "word"),
+    ("phone-word-card-dark", PHONE, "dark", "side-by-side", "word"),
+    ("desktop-saved-words", DESKTOP, "light", "side-by-side", "saved"),
 )
+WORD = ("s2", "hablaron")
+"""The word whose card is shown: a verb in the past, in the second sentence."""
+
+SPANISH_VOICE = """
+Object.defineProperty(window, 'speechSynthesis', {value: {
+  getVoices: () => [{lang: 'es-ES', name: 'Español'}], speak: () => {}, cancel: () => {},
+  addEventListener: () => {}}});
+window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+"""
 
 
 def shrink(path: Path) -> None:
@@ -50,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--chromium", default=str(CHROMIUM))
+    parser.add_argument("--only", default="", help="only the shots whose name contains this")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -59,15 +76,21 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         page_path = Path(tmp) / "miami-talks.html"
         bireader.export(bi, page_path)
+        words_path = Path(tmp) / "miami-talks-words.html"
+        bireader.export(bireader.analyze(bi), words_path)
         browser = playwright.chromium.launch(
             executable_path=args.chromium, args=list(CHROMIUM_ARGS)
         )
         for name, (width, height), scheme, mode, action in SHOTS:
+            if args.only not in name:
+                continue
             context = browser.new_context(
                 viewport={"width": width, "height": height}, color_scheme=scheme
             )
             page = context.new_page()
-            page.goto(page_path.as_uri())
+            if action in ("word", "saved"):
+                page.add_init_script(SPANISH_VOICE)
+            page.goto((words_path if action in ("word", "saved") else page_path).as_uri())
             page.locator(f"button.mode[data-mode='{mode}']").click()
             page.mouse.move(0, 0)
             if action == "hover":
@@ -83,6 +106,17 @@ def main(argv: list[str] | None = None) -> int:
                 page.evaluate("window.scrollTo(0, 0)")
             elif action == "keys":
                 page.get_by_role("button", name="Keys").click()
+            elif action in ("word", "saved"):
+                sentence, text = WORD
+                page.locator(f"#{sentence}").hover()
+                page.locator(f"#{sentence} .w", has_text=text).first.click()
+                if action == "saved":
+                    for word in ("hablaron", "funcionarios", "demandas"):
+                        page.locator(f"#{sentence}").hover()
+                        page.locator(f"#{sentence} .w", has_text=word).first.click()
+                        page.locator(".wc-save").click()
+                    page.keyboard.press("Escape")
+                    page.get_by_role("button", name="Saved (3)").click()
             page.wait_for_timeout(300)  # let the reveal animation finish
             target = args.out / f"{name}.png"
             page.screenshot(path=str(target))

@@ -259,3 +259,23 @@ def test_a_page_without_words_has_no_word_controls(reader: Opener, tmp_path: Pat
     assert page.locator("#saved-button").count() == 0
     page.locator("#s2").click()
     assert page.locator(".w").count() == 0 and page.locator(CARD).count() == 0
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_card_passes_wcag_aa_contrast(
+    reader: Opener, study: Callable[..., Path], scheme: str
+) -> None:
+    from test_reader_browser import COLOURS, contrast
+
+    page = reader(path=study(), color_scheme=scheme).page
+    word(page, "s3", "Zubiri").click()
+    failures = []
+    for selector in (".wc-word", ".wc-lemma", ".wc-grammar", ".wc-note", ".wc-save"):
+        pair = page.evaluate(COLOURS, f"[role=dialog] {selector}")
+        assert pair is not None, selector
+        if contrast(*pair) < 4.5:
+            failures.append(f"{selector}: {contrast(*pair):.2f} for {pair}")
+    page.keyboard.press("Escape")
+    pair = page.evaluate(COLOURS, ".w.untranslated")
+    assert not failures, failures
+    assert contrast(*pair) >= 4.5

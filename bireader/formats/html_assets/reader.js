@@ -780,7 +780,12 @@
       if (e.target.closest && e.target.closest(".w")) { return; }
       closeCard(false);
     });
-    window.addEventListener("resize", function () { closeCard(false); });
+    // A phone's toolbar showing or hiding changes the height only: the card stays.
+    var lastWidth = window.innerWidth;
+    window.addEventListener("resize", function () {
+      if (window.innerWidth !== lastWidth) { closeCard(false); }
+      lastWidth = window.innerWidth;
+    });
     var savedButton = $("#saved-button"), panel = $("#saved");
     if (savedButton) { savedButton.addEventListener("click", function () { toggleSaved(); }); }
     if (panel) {
