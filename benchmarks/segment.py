@@ -1,8 +1,10 @@
 """Segmentation benchmark: bireader against pySBD (and blingfire, sentence-splitter if installed).
 
-In one run: boundary F1 and exact match on ../shared/data/segment_es_public.jsonl (when
-present) and on tests/data/segment_cases.jsonl, then throughput of every tool on the same
-~4 KB chunks cut from texts/*.es.txt, with the speed ratio of bireader to pySBD; then
+In one run: boundary F1 and exact match on tests/data/segment_cases.jsonl (news), on
+tests/data/segment_genres.jsonl (literature, legal, science, economy; each genre apart too)
+and on ../shared/data/segment_es_public.jsonl (when present), then throughput of every
+tool on the same ~4 KB chunks cut from texts/*.es.txt, with the speed ratio of bireader to
+pySBD; then
 English: bireader (lang="en") against pySBD's English mode on tests/data/segment_en_cases.jsonl.
 
     .venv/bin/python benchmarks/segment.py [--seconds 2]
@@ -22,6 +24,7 @@ from bireader.testing import segmentation_scores
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = ROOT / ".." / "shared" / "data" / "segment_es_public.jsonl"
 OWN = ROOT / "tests" / "data" / "segment_cases.jsonl"
+GENRES = ROOT / "tests" / "data" / "segment_genres.jsonl"
 ENGLISH = ROOT / "tests" / "data" / "segment_en_cases.jsonl"
 CHUNK_BYTES = 4096
 
@@ -49,6 +52,21 @@ def _bireader_english(text: str) -> list[str]:
 def _load(path: Path) -> list[dict[str, object]]:
     with path.open(encoding="utf-8") as stream:
         return [json.loads(line) for line in stream if line.strip()]
+
+
+def genres(splitters: dict[str, Splitter], cases: list[dict[str, object]]) -> None:
+    """F1 / exact per genre of the genre cases, for every tool."""
+    names = sorted({str(case["tags"][0]) for case in cases})  # type: ignore[index]
+    print("\nSpanish genres (F1 / exact):")
+    print(f"{'tool':<20}" + "".join(f"{name:>16}" for name in names))
+    for tool, split in splitters.items():
+        row = ""
+        for name in names:
+            chosen = [case for case in cases if case["tags"][0] == name]  # type: ignore[index]
+            f1, exact = segmentation_scores(split, chosen)
+            row += f"{f1:>9.3f} {exact:.3f}"
+        print(f"{tool:<20}{row}")
+    print("  " + ", ".join(f"{n}: {sum(c['tags'][0] == n for c in cases)}" for n in names))  # type: ignore[index]
 
 
 def english() -> None:
@@ -133,7 +151,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0, help="timing per tool")
     args = parser.parse_args()
     splitters = tools()
-    sets = [("own", OWN)] + ([("public", PUBLIC)] if PUBLIC.exists() else [])
+    sets = [("news", OWN), ("genres", GENRES)] + ([("public", PUBLIC)] if PUBLIC.exists() else [])
     if not PUBLIC.exists():
         print(f"({PUBLIC} absent: public accuracy skipped)")
     loaded = {name: _load(path) for name, path in sets}
@@ -156,6 +174,7 @@ def main() -> None:
     )
     for case_set, _ in sets:
         print(f"{case_set}: {len(loaded[case_set])} cases")
+    genres(splitters, loaded["genres"])
     english()
 
 

@@ -17,7 +17,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from typing import Final
 
-from bireader.chardata import INVISIBLE, LINE_BREAKS
+from bireader.chardata import INVISIBLE, LINE_BREAKS, is_space
 from bireader.lang import Kind, Language, language
 from bireader.model import Document, Sentence
 
@@ -51,6 +51,13 @@ _ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
 # quotations only when an attribution follows them («...», dijo; «...» —dijo).
 _BRACKETS = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
 _QUOTES = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
+# A dialogue turn (a dash opening speech at the start of a line or after a space, before
+# a capital, a digit or an opening mark) up to the dash of its narrator's aside before a
+# lowercase word: "—Tengo frío. Cierra la ventana —pidió la niña." The turn is one
+# quotation whose frame is the aside.
+_DIALOGUE = re.compile(
+    r"(?<!\S)[—–](?=[¿¡«“\"'(]*[A-ZÁÉÍÓÚÜÑ0-9])[^—–\n]*\s(?=[—–][^\W\d_A-ZÁÉÍÓÚÜÑ])"
+)
 _ATTRIBUTION = re.compile(rf"[\s{_INVISIBLE}]*(?:[,;:]|[—–]?[\s{_INVISIBLE}]*(?P<w>[^\W\d_]))")
 # What may stand between a list number and the start of its segment (or a colon).
 _BULLETS: Final = "•·*▪►‣◦-–—"
@@ -169,6 +176,8 @@ def _ends_sentence(
         return not (first.isdigit() or (raw in ("(", "[") and rest[:1] in (")", "]")))
     if rest and rest[0] in _CLOSERS and any(ch in _TERMINALS for ch in rest):
         return True  # '«...EE. UU.».' ends whatever was inside
+    if not rest and rules.heading and _is_heading(text, begin, at, rules.heading):
+        return False  # "Artículo 1. Objeto.", "Disposición final primera. Título..."
     if (
         len(tok) <= 2
         and len(word) <= 3
@@ -245,6 +254,15 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int, rules: Langu
     return "plain"
 
 
+def _is_heading(text: str, begin: int, at: int, heading: re.Pattern[str]) -> bool:
+    """Whether the segment begun at ``begin`` is, up to ``at``, a heading label and number."""
+    start = _GAP.match(text, begin, at)
+    pos = start.end() if start else begin
+    if at - pos > 40 or pos >= at or not text[pos].isupper():
+        return False
+    return heading.fullmatch(text, pos, at) is not None
+
+
 def _spaced_pair(tok: str, word: str, rules: Language) -> bool:
     """Whether ``tok.`` and ``word.`` are two pieces of one spaced abbreviation.
 
@@ -270,9 +288,21 @@ def _opens_segment(text: str, begin: int, pos: int, after: str) -> bool:
 
 
 def _protected_spans(text: str, lo: int, hi: int, rules: Language) -> list[tuple[int, int]]:
-    """Brackets, and quotations followed by an attribution, merged into sorted disjoint spans."""
+    """Brackets and quotations with their frame, merged into sorted disjoint spans.
+
+    A quotation has a frame when an attribution follows it ("«...», dijo", '"...," he
+    said') or when it does not open its sentence: text stands before it ("Me dijo: «...».",
+    "decía que «...»"), so what it holds is part of that sentence.
+    """
     spans = [m.span() for m in _BRACKETS.finditer(text, lo, hi)]
+    spans += [m.span() for m in _DIALOGUE.finditer(text, lo, hi)]
     for quote in _QUOTES.finditer(text, lo, hi):
+        before = quote.start()
+        while before > lo and is_space(text[before - 1]):
+            before -= 1
+        if before > lo and (text[before - 1].isalnum() or text[before - 1] in ",:;"):
+            spans.append(quote.span())  # the frame stands before: 'Me dijo: «...».'
+            continue
         follow = _ATTRIBUTION.match(text, quote.end(), hi)
         said = rules.attribution
         if text[quote.end() - 2] == "," or (  # '"I'm tired. I'm going home," Smith said.'

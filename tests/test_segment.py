@@ -280,6 +280,97 @@ def test_public_spans_keep_every_character() -> None:
         _check_spans(case["text"], sentence_spans(case["text"]))
 
 
+# --- Spanish beyond news: literature, legal (BOE), science, economy ---------------------
+
+GENRE_CASES = _load(Path(__file__).parent / "data" / "segment_genres.jsonl")
+GENRES = ("literature", "legal", "science", "economy")
+
+
+def test_genre_case_file_is_well_formed() -> None:
+    ids = [case["id"] for case in GENRE_CASES]
+    assert len(ids) == len(set(ids))
+    for genre in GENRES:
+        assert sum(case["tags"][0] == genre for case in GENRE_CASES) >= 40, genre
+    for case in GENRE_CASES:
+        _locate(case["text"], case["sentences"])
+
+
+@pytest.mark.parametrize("case", _params(GENRE_CASES))
+def test_genre_case(case: dict[str, Any]) -> None:
+    predicted = [_norm(s) for s in split_sentences(case["text"])]
+    assert predicted == [_norm(s) for s in case["sentences"]]
+
+
+@pytest.mark.parametrize("case", GENRE_CASES, ids=[case["id"] for case in GENRE_CASES])
+def test_genre_spans_slice_back_and_lose_nothing(case: dict[str, Any]) -> None:
+    _check_spans(case["text"], sentence_spans(case["text"]))
+
+
+@pytest.mark.parametrize("genre", GENRES)
+def test_each_genre_meets_the_bars(genre: str) -> None:
+    cases = [case for case in GENRE_CASES if case["tags"][0] == genre]
+    f1, exact = segmentation_scores(split_sentences, cases)
+    assert f1 >= 0.98 and exact >= 0.95, (genre, f1, exact)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Me dijo: «No vuelvas nunca. Aquí ya no queda nada para ti». Y cerró la puerta.",
+            ["Me dijo: «No vuelvas nunca. Aquí ya no queda nada para ti».", "Y cerró la puerta."],
+        ),
+        (  # the quotation opens its sentence: no frame, its sentences stand alone
+            "«No vuelvas nunca. Aquí ya no queda nada». Y cerró la puerta.",
+            ["«No vuelvas nunca.", "Aquí ya no queda nada».", "Y cerró la puerta."],
+        ),
+        (
+            "Decía que “nada es gratis. Todo se paga” y sonreía. Nadie le creía.",
+            ["Decía que “nada es gratis. Todo se paga” y sonreía.", "Nadie le creía."],
+        ),
+        (  # a dialogue turn framed by the narrator's aside
+            "—Tengo frío. Cierra la ventana —pidió la niña—. Su madre obedeció.",
+            ["—Tengo frío. Cierra la ventana —pidió la niña—.", "Su madre obedeció."],
+        ),
+        (  # a new turn is not an aside
+            "—¿Está usted seguro? —Completamente. Lo vi yo.",
+            ["—¿Está usted seguro?", "—Completamente.", "Lo vi yo."],
+        ),
+    ],
+)
+def test_a_quotation_stays_with_its_frame(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lo dispuesto en los apdos. 3 y 4 no se aplica.",
+        "Doña Ma. Luisa Gómez vivía sola.",
+        "Según la disp. adic. 2.ª y la disp. trans. única, el RDLeg. 2/2015 rige.",
+        "Lo firma el Excmo. Sr. D. Juan Pérez, y S. M. el Rey lo sanciona.",
+        "Véase la op. cit., pág. 12, y el t. 2 de la ob. cit. en su cap. IV.",
+    ],
+)
+def test_published_abbreviations_do_not_split(text: str) -> None:
+    assert split_sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Artículo 1. Objeto.\nEl decreto regula.", ["Artículo 1. Objeto.", "El decreto regula."]),
+        (
+            "Disposición final primera. Entrada en vigor.",
+            ["Disposición final primera. Entrada en vigor."],
+        ),
+        ("Lo dice el artículo 1. El resto calla.", ["Lo dice el artículo 1.", "El resto calla."]),
+    ],
+)
+def test_a_numbered_heading_keeps_its_title(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
 # --- English (the English side of human translations) --------------------------------
 
 EN_CASES = _load(Path(__file__).parent / "data" / "segment_en_cases.jsonl")

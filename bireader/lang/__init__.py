@@ -62,10 +62,16 @@ class Language:
     """Capitalized words that a "final" abbreviation does not end before ("p.m. Tuesday")."""
     speech_verbs: frozenset[str] = frozenset()
     """Verbs of saying that attribute a quotation after capitalized words ('Smith said')."""
+    heading_labels: frozenset[str] = frozenset()
+    """Words that open a numbered heading ("Artículo", "Capítulo"): "Artículo 1. Objeto." """
+    heading_numbers: frozenset[str] = frozenset()
+    """Words that number such a heading besides digits and Roman numerals ("único")."""
     dotted_pairs: frozenset[tuple[str, str]] = field(init=False)
     """Consecutive pieces of dotted abbreviations ("ee.uu" gives ("ee", "uu")): "EE. UU."."""
     attribution: re.Pattern[str] | None = field(init=False)
     """Up to three capitalized words and a speech verb, from the start of the match."""
+    heading: re.Pattern[str] | None = field(init=False)
+    """A heading label and its number, the whole of what it is matched on: "Artículo 14 bis"."""
 
     def __post_init__(self) -> None:
         pairs = frozenset(
@@ -80,6 +86,11 @@ class Language:
             re.compile(rf"(?:[^\W\d_][\w.'’-]*\s+){{1,3}}(?i:{verbs})\b") if verbs else None
         )
         object.__setattr__(self, "attribution", attribution)
+        labels = "|".join(sorted(self.heading_labels, key=len, reverse=True))
+        numbers = "|".join(sorted(self.heading_numbers, key=len, reverse=True))
+        number = rf"(?:\d+[\d.ºª]*|[IVXLC]+|{numbers})" if numbers else r"(?:\d+[\d.ºª]*|[IVXLC]+)"
+        heading = re.compile(rf"(?i:{labels})(?:\s+(?i:{number})){{1,3}}") if labels else None
+        object.__setattr__(self, "heading", heading)
 
 
 @cache

@@ -100,6 +100,10 @@ SPEECH_VERBS: Final = frozenset(
     """)
 )
 
+# Numbered headings: "Article 1. Scope.", "Chapter IV. The Arrival".
+HEADING_LABELS: Final = frozenset(words("article chapter section part annex schedule book title"))
+HEADING_NUMBERS: Final = frozenset(words("one two three four five first second third"))
+
 LANGUAGE: Final = Language(
     code="en",
     abbreviations=ABBREVIATIONS,
@@ -109,4 +113,6 @@ LANGUAGE: Final = Language(
     bang_names=BANG_NAMES,
     continuers=CONTINUERS,
     speech_verbs=SPEECH_VERBS,
+    heading_labels=HEADING_LABELS,
+    heading_numbers=HEADING_NUMBERS,
 )
