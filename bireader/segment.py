@@ -50,7 +50,7 @@ _ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
 # Spans a boundary inside which does not end a sentence: parentheses and brackets always;
 # quotations only when an attribution follows them («...», dijo; «...» —dijo).
 _BRACKETS = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
-_QUOTES = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
+_QUOTES = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|‘[^‘’\n]*’|\"[^\"\n]*\"")
 # A dialogue turn (a dash opening speech at the start of a line or after a space, before
 # a capital, a digit or an opening mark) up to the dash of its narrator's aside before a
 # lowercase word: "—Tengo frío. Cierra la ventana —pidió la niña." The turn is one
@@ -155,7 +155,7 @@ def _ends_sentence(
     word: str = nxt["w"]
     opener = nxt["op"].translate(_DROP_INVISIBLE) if nxt["op"] else ""
     first = word[0]
-    if first.islower() and word.islower():
+    if first.islower() and word.islower() and not _list_letter(text, word, nxt.end()):
         return False  # "¿Vendrás? —preguntó", "etc. y", "Entonces… apareció" (not "iPhone")
     cluster = text[at:cut]
     rest = cluster.lstrip(_TERMINALS)
@@ -214,7 +214,9 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int, rules: Langu
         if len(tok) <= 3 and tok.isdigit() and _opens_segment(text, begin, tok_start, ":"):
             return "enum"  # "1. Busca atención", "• 2. Aliméntate", "tres: 1. Subir"
         return "plain"
-    letter_or_roman = (len(tok) == 1 and tok.isupper()) or _ROMAN.match(tok)
+    letter_or_roman = (
+        (len(tok) == 1 and tok.isupper()) or _ROMAN.match(tok) or tok.lower() in rules.enum_words
+    )
     if letter_or_roman and _opens_segment(text, begin, tok_start, ""):
         return "enum"  # "A. Los hechos", "IV. Conclusiones", interviews: "R. Sí, antes..."
     parts = [p for p in tok.split(".") if p]
@@ -252,6 +254,15 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int, rules: Langu
     if len(parts) == 1 and len(tok) <= 3 and tok.islower() and tok.isalpha():
         return "short"  # "s." (siglo), "h.", "m.": only a Roman numeral keeps them going
     return "plain"
+
+
+def _list_letter(text: str, word: str, end: int) -> bool:
+    """Whether ``word`` (ending at ``end``) is a list letter: "b)", "iv)" in "...edad. b) Residir"."""
+    return (
+        text.startswith(")", end)
+        and len(word) <= 4
+        and (len(word) == 1 or _ROMAN.match(word.upper()) is not None)
+    )
 
 
 def _is_heading(text: str, begin: int, at: int, heading: re.Pattern[str]) -> bool:

@@ -66,6 +66,8 @@ class Language:
     """Words that open a numbered heading ("Artículo", "Capítulo"): "Artículo 1. Objeto." """
     heading_numbers: frozenset[str] = frozenset()
     """Words that number such a heading besides digits and Roman numerals ("único")."""
+    enum_words: frozenset[str] = frozenset()
+    """Ordinals that open a numbered paragraph on their own: "Primero. Estimar el recurso." """
     dotted_pairs: frozenset[tuple[str, str]] = field(init=False)
     """Consecutive pieces of dotted abbreviations ("ee.uu" gives ("ee", "uu")): "EE. UU."."""
     attribution: re.Pattern[str] | None = field(init=False)
@@ -89,7 +91,7 @@ class Language:
         labels = "|".join(sorted(self.heading_labels, key=len, reverse=True))
         numbers = "|".join(sorted(self.heading_numbers, key=len, reverse=True))
         number = rf"(?:\d+[\d.ºª]*|[IVXLC]+|{numbers})" if numbers else r"(?:\d+[\d.ºª]*|[IVXLC]+)"
-        heading = re.compile(rf"(?i:{labels})(?:\s+(?i:{number})){{1,3}}") if labels else None
+        heading = re.compile(rf"(?i:{labels})\.?(?:\s+(?i:{number})){{1,3}}") if labels else None
         object.__setattr__(self, "heading", heading)
 
 

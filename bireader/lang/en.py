@@ -100,8 +100,10 @@ SPEECH_VERBS: Final = frozenset(
     """)
 )
 
-# Numbered headings: "Article 1. Scope.", "Chapter IV. The Arrival".
-HEADING_LABELS: Final = frozenset(words("article chapter section part annex schedule book title"))
+# Numbered headings and captions: "Article 1. Scope.", "Table 2. Results".
+HEADING_LABELS: Final = frozenset(
+    words("article chapter section part annex schedule book title table figure fig")
+)
 HEADING_NUMBERS: Final = frozenset(words("one two three four five first second third"))
 
 LANGUAGE: Final = Language(

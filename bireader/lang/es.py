@@ -32,7 +32,7 @@ ABBREVIATIONS: Final[dict[str, Kind]] = {
             excmos excmas exc.ª ilmo ilma ilmos ilmas il hble rvdo rvda rdo rda pbro presb mons
             emmo em.ª bmo bma sermo serma smo rvdmo arz afmo afma atte atto atta fdo cdad fr sto
             sta gral cnel tte subtte sgto cmdte cmte cmdt almte alfz valmte mr mrs ms mt st
-            sr.d sra.dña ma m.ª n.ª s.ª ntro ntra pdte pdta pte
+            sr.d sra.dña ma m.ª n.ª s.ª ntro ntra pdte pdta pte admr igl.ª ser.mo rep
             p.ej p.e ej v.gr vs cf cfr i.e e.g ca s/ s.s s.m s.a.r s.e s.r.m v.a v.a.r v.e v.m
             v.s v.s.i avda avd av ctra pza pl c/ esq entlo hosp univ dir dtor dtora dir.ª vda
             mtro mtra hno hna bco blvd gdor gdora ind inst fund sec rdleg dleg
@@ -49,7 +49,8 @@ ABBREVIATIONS: Final[dict[str, Kind]] = {
             trad pról supl sup inf cód reg res ord circ instr acdo ayto expte exp rev ene feb abr
             may jun jul ago sep sept oct nov dic lun mié mier jue vie sáb sab hab cra ud uds vd
             vds esp gob int ref pto hnos trim ejerc cta cte ctvo fact fra sp spp subsp var prov
-            pral ppal ob op loc f.j
+            pral ppal ob op loc f.j cía c.ª sdad inc ltd ltda corp bibl bo cl diag ef edo fca
+            imp impr impto secret vta vto ctv cje excl del pdo rte test.º
         """),
         "mid",
     ),
@@ -59,9 +60,10 @@ ABBREVIATIONS: Final[dict[str, Kind]] = {
     **dict.fromkeys(
         words("""
             etc ee.uu eeuu jj.oo rr.hh cc.oo ff.aa cc.aa aa.pp pp.aa ss.mm vv.aa aa.vv s.a s.l
-            s.a.u s.l.u s.c s.coop sdad cía c.ª inc ltd ltda corp a.m p.m a.c d.c a.j.c d.j.c
+            s.a.u s.l.u s.c s.coop a.m p.m a.c d.c a.j.c d.j.c
             a.de.c d.de.c u.s.a bs.as cit ib ibíd íd al ál min seg mill bill ptas pts cts cént
-            dls dól q.e.p.d d.e.p q.d.g e.p.d s.f s.n s.e.u.o
+            dls dól q.e.p.d d.e.p q.d.g e.p.d s.f s.n s.e.u.o r.i.p q.e.s.m q.b.s.m q.e.g.e
+            s.s.s k.o p.d p.s p.v.p r.p.m incl
         """),
         "final",
     ),
@@ -103,17 +105,29 @@ LABEL_NOUNS: Final = frozenset(
 # Brand names that end in "!" in the middle of a sentence.
 BANG_NAMES: Final = frozenset({"yahoo"})
 
-# Numbered headings of legal and book text: "Artículo 1. Objeto.", "Disposición final
-# primera. Título competencial.", "Capítulo IV. La llegada": the period after the number
-# does not end a sentence.
+# Numbered headings and captions of legal, book and scientific text: "Artículo 1. Objeto.",
+# "Disposición final primera. Título competencial.", "Capítulo IV. La llegada", "Tabla 2.
+# Resultados": the period after the number does not end a sentence.
 HEADING_LABELS: Final = frozenset(
-    words("artículo capítulo título sección subsección anexo libro parte disposición")
+    words("""
+        artículo capítulo título sección subsección anexo libro parte disposición tabla figura
+        fig cuadro gráfico mapa lámina ecuación
+    """)
 )
 HEADING_NUMBERS: Final = frozenset(
     words("""
         único única preliminar primero primera segundo segunda tercero tercera cuarto cuarta
         quinto quinta sexto sexta séptimo séptima octavo octava noveno novena décimo décima
         bis ter quater adicional transitoria derogatoria final
+    """)
+)
+
+# Ordinals that number the paragraphs of a resolution or a judgment on their own:
+# "Primero. Estimar el recurso. Segundo. Ordenar...".
+ENUM_WORDS: Final = frozenset(
+    words("""
+        primero segundo tercero cuarto quinto sexto séptimo octavo noveno décimo undécimo
+        duodécimo único
     """)
 )
 
@@ -126,4 +140,5 @@ LANGUAGE: Final = Language(
     bang_names=BANG_NAMES,
     heading_labels=HEADING_LABELS,
     heading_numbers=HEADING_NUMBERS,
+    enum_words=ENUM_WORDS,
 )
