@@ -215,7 +215,9 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int, rules: Langu
             return "enum"  # "1. Busca atención", "• 2. Aliméntate", "tres: 1. Subir"
         return "plain"
     letter_or_roman = (
-        (len(tok) == 1 and tok.isupper()) or _ROMAN.match(tok) or tok.lower() in rules.enum_words
+        (len(tok) == 1 and tok.isupper())
+        or _ROMAN.match(tok)
+        or (tok[0].isupper() and tok.lower() in rules.enum_words)
     )
     if letter_or_roman and _opens_segment(text, begin, tok_start, ""):
         return "enum"  # "A. Los hechos", "IV. Conclusiones", interviews: "R. Sí, antes..."
@@ -267,9 +269,11 @@ def _list_letter(text: str, word: str, end: int) -> bool:
 
 def _is_heading(text: str, begin: int, at: int, heading: re.Pattern[str]) -> bool:
     """Whether the segment begun at ``begin`` is, up to ``at``, a heading label and number."""
+    if at - begin > 48:
+        return False  # longer than any heading: the common case, decided at once
     start = _GAP.match(text, begin, at)
     pos = start.end() if start else begin
-    if at - pos > 40 or pos >= at or not text[pos].isupper():
+    if pos >= at or not text[pos].isupper():
         return False
     return heading.fullmatch(text, pos, at) is not None
 
@@ -306,7 +310,8 @@ def _protected_spans(text: str, lo: int, hi: int, rules: Language) -> list[tuple
     "decía que «...»"), so what it holds is part of that sentence.
     """
     spans = [m.span() for m in _BRACKETS.finditer(text, lo, hi)]
-    spans += [m.span() for m in _DIALOGUE.finditer(text, lo, hi)]
+    if text.find("—", lo, hi) >= 0 or text.find("–", lo, hi) >= 0:
+        spans += [m.span() for m in _DIALOGUE.finditer(text, lo, hi)]
     for quote in _QUOTES.finditer(text, lo, hi):
         before = quote.start()
         while before > lo and is_space(text[before - 1]):
