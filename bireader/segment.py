@@ -259,7 +259,7 @@ def _kind(text: str, tok_start: int, tok: str, lo: int, begin: int, rules: Langu
 
 
 def _list_letter(text: str, word: str, end: int) -> bool:
-    """Whether ``word`` (ending at ``end``) is a list letter: "b)", "iv)" in "...edad. b) Residir"."""
+    """Whether ``word`` (ending at ``end``) is a list letter: "b)" in "...edad. b) Residir"."""
     return (
         text.startswith(")", end)
         and len(word) <= 4

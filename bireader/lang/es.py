@@ -110,8 +110,8 @@ BANG_NAMES: Final = frozenset({"yahoo"})
 # Resultados": the period after the number does not end a sentence.
 HEADING_LABELS: Final = frozenset(
     words("""
-        artículo art capítulo cap título sección subsección anexo libro parte disposición tabla figura
-        fig cuadro gráfico mapa lámina ecuación
+        artículo art capítulo cap título sección subsección anexo libro parte disposición
+        tabla figura fig cuadro gráfico mapa lámina ecuación
     """)
 )
 HEADING_NUMBERS: Final = frozenset(
