@@ -20,6 +20,7 @@ from functools import cache
 from typing import Literal
 
 from bireader.errors import InputError
+from bireader.model import language_tag
 
 __all__ = ["LANGUAGES", "Kind", "Language", "language", "words"]
 
@@ -112,7 +113,10 @@ def language(code: str) -> Language:
     """
     if not isinstance(code, str):
         raise TypeError(f"a language code is a string, not {type(code).__name__}")
-    primary = code.replace("_", "-").split("-", 1)[0].strip().lower()
+    try:
+        primary = language_tag(code).split("-", 1)[0].lower()
+    except ValueError as error:
+        raise InputError(f"no sentence rules: {error}") from None
     if primary not in LANGUAGES:
         raise InputError(f"no sentence rules for language {code!r} (known: {', '.join(LANGUAGES)})")
     return _load(primary)
