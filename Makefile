@@ -11,7 +11,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,web]'
 	# argostranslate is used for its package index only; its own deps pull torch.
 	$(BIN)/pip install -q --no-deps 'argostranslate>=1.9'
 	touch $(STAMP)

@@ -353,3 +353,25 @@ def synthetic_corpus(
         path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
         written.append(path)
     return written
+
+
+def extraction_scores(
+    kept: Iterable[str], article: Sequence[str], neutral: Sequence[str] = ()
+) -> tuple[float, float]:
+    """Sentence precision and recall of the text an extractor kept from a page.
+
+    ``article`` holds the gold sentences; a kept sentence that full-matches a ``neutral``
+    pattern (a byline, a photo caption) counts neither way. Spaces are normalized.
+
+    >>> extraction_scores(["Hola.", "Publicidad", "Por Ana"], ["Hola.", "Adiós."], ["Por .*"])
+    (0.5, 0.5)
+    """
+    gold = {_norm_space(s) for s in article}
+    patterns = [re.compile(p) for p in neutral]
+    counted = [
+        s for s in map(_norm_space, kept) if s and not any(p.fullmatch(s) for p in patterns)
+    ]
+    hits = len(set(counted) & gold)
+    precision = sum(s in gold for s in counted) / len(counted) if counted else 1.0
+    recall = hits / len(gold) if gold else 1.0
+    return precision, recall

@@ -16,13 +16,59 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 
-def parse_html(text: str, *, lang: str = "es", name: str | None = None) -> Document:
+def parse_html(
+    text: str, *, lang: str = "es", name: str | None = None, web: bool | None = None
+) -> Document:
     """HTML -> Document from the article's headings, paragraphs, lists, captions, quotes.
+
+    Site chrome is left out: what lies outside the article (``<article>``, ``<main>``...),
+    the elements that are never prose (``nav``, ``form``, ``script``...), and inside the
+    article the boxes a news site adds (share buttons, ads and their "Publicidad" label,
+    newsletter sign-ups, related links, tags, comments), known by their class or id.
+    With ``trafilatura`` installed (``pip install 'bireader[web]'``; ``web=None`` uses it
+    when it is there, ``web=False`` never), its main-content extraction is a second
+    opinion: after the article's lead (headline, standfirst), a block it does not keep
+    is dropped. Pages under 2 KB or over 8 MiB, or with fewer than three blocks, are read
+    without it.
 
     >>> doc = parse_html("<nav>Menú</nav><article><h1>Hola</h1><p>Un <b>día</b>.</p></article>")
     >>> doc.text, doc.title
     ('Hola\\n\\nUn día.', 'Hola')
     """
+    root = _parse(text, name)
+    metadata = {"format": "html"}
+    author = root.xpath("string(//meta[@name='author']/@content)")
+    if isinstance(author, str) and author.strip():
+        metadata["author"] = _collapse(author)
+    html_lang = root.get("lang")
+    if html_lang:
+        metadata["html_lang"] = html_lang.strip()
+    container = _html_container(root)
+    _prune(container)
+    pieces = list(_html_blocks(container))
+    if web is not False and _WEB_MIN_CHARS <= len(text) <= _WEB_MAX_CHARS and len(pieces) > 2:
+        kept = _main_content(root, required=bool(web))
+        if kept is not None:
+            pieces = _keep_main(pieces, kept)
+            metadata["extractor"] = "trafilatura"
+    document = assemble(pieces, lang=lang, name=name, metadata=metadata)
+    title = _html_title(root, container)
+    if title is not None and title != document.title:
+        document = replace(document, title=title)
+    return document
+
+
+def fragment_blocks(text: str) -> list[tuple[str, str]]:
+    """``(kind, text)`` of each block of an HTML fragment (raw HTML inside Markdown):
+    read as a page is, without looking for an article or for site chrome."""
+    try:
+        root = _parse(text, None)
+    except InputError:
+        return []  # nothing lxml can read: markup only
+    return [piece for piece in _html_blocks(root) if piece[1].strip()]
+
+
+def _parse(text: str, name: str | None) -> HtmlElement:
     import lxml.html
     from lxml import etree
 
@@ -33,23 +79,169 @@ def parse_html(text: str, *, lang: str = "es", name: str | None = None) -> Docum
     # The prolog is no text; lxml would show a DOCTYPE's internal subset as "]>".
     text = text[prolog_end(text) :]
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        return lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"{name or '<html>'}: cannot parse HTML: {exc}") from exc
-    metadata = {"format": "html"}
-    author = root.xpath("string(//meta[@name='author']/@content)")
-    if isinstance(author, str) and author.strip():
-        metadata["author"] = _collapse(author)
-    html_lang = root.get("lang")
-    if html_lang:
-        metadata["html_lang"] = html_lang.strip()
-    container = _html_container(root)
-    pieces = list(_html_blocks(container))
-    document = assemble(pieces, lang=lang, name=name, metadata=metadata)
-    title = _html_title(root, container)
-    if title is not None and title != document.title:
-        document = replace(document, title=title)
-    return document
+
+
+# --------------------------------------------------------------------------- site chrome
+
+# Words in a class or id that name a box a news site puts around or inside an article.
+# Matched as whole words of the attribute (split at spaces, "-" and "_").
+_CHROME_TEXT = """
+    share sharing sharer social socials compartir comparte redes rrss
+    newsletter newsletters boletin boletines suscribete suscripcion subscribe subscription
+    ad ads adv advert adverts advertisement advertising publicidad anuncio anuncios
+    banner banners promo sponsored patrocinado dfp gpt taboola outbrain
+    related relacionadas relacionados relacionada relacionado tambien recomendados
+    recomendado recommended tags etiquetas temas comments comentarios
+    breadcrumb breadcrumbs cookie cookies cmp consent login paywall sidebar widget
+    """
+_CHROME_WORDS = frozenset(_CHROME_TEXT.split())
+_CHROME_PHRASES = ("lee-tambien", "te-puede-interesar", "mas-leido", "most-read", "author-box")
+_SPLIT_ATTR = re.compile(r"[\s_-]+")
+# A box whose whole text is one of these labels is an ad slot.
+_AD_LABELS = frozenset(
+    ["publicidad", "advertisement", "anuncio", "patrocinado", "contenido patrocinado", "ad"]
+)
+
+
+# A box that opens with one of these labels ("Lee también", "Comentarios"...) is chrome.
+_BOX_LABELS = frozenset(
+    [
+        "comentarios",
+        "comments",
+        "lee también",
+        "lee tambien",
+        "leer más",
+        "te puede interesar",
+        "también te puede interesar",
+        "newsletter",
+        "boletín",
+        "temas",
+        "etiquetas",
+        "tags",
+        "compartir",
+        "comparte",
+        "comparte esta noticia",
+        "más información",
+        "noticias relacionadas",
+        "relacionadas",
+        "recomendado para ti",
+        "lo más leído",
+        "lo más visto",
+        "últimas noticias",
+        "suscríbete",
+        "síguenos",
+        "noticia relacionada",
+        "contenido patrocinado",
+    ]
+)
+_BOXES = frozenset(["div", "section", "aside", "ul", "ol", "p", "span", "figure"])
+
+
+def _label(element: HtmlElement) -> str:
+    """The first piece of text in ``element``, lowercased, without ":" or "." around it."""
+    for piece in element.itertext():
+        if piece.strip():
+            return _collapse(piece).lower().strip(" :·.")
+    return ""
+
+
+def _is_chrome(element: HtmlElement) -> bool:
+    if _tag(element) in _BOXES and _label(element) in _BOX_LABELS:
+        return True
+    for attr in ("class", "id"):
+        value = (element.get(attr) or "").lower()
+        if not value:
+            continue
+        if any(phrase in value for phrase in _CHROME_PHRASES):
+            return True
+        if any(word in _CHROME_WORDS for word in _SPLIT_ATTR.split(value)):
+            return True
+    return False
+
+
+def _prune(container: HtmlElement) -> None:
+    """Remove the boxes of site chrome inside ``container`` (never ``container`` itself, nor
+    a box holding most of its text: a page whose article has class ``ad-free`` is read)."""
+    total = len(_collapse(container.text_content()))
+    doomed = []
+    for element in container.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue
+        if _tag(element) in _HEADINGS or _tag(element) == "article":
+            continue  # a headline is never chrome, whatever its class
+        text = _collapse(element.text_content())
+        if text.lower().strip(" .:·") in _AD_LABELS or (
+            _is_chrome(element) and len(text) <= total / 2 and not element.findall(".//h1")
+        ):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+# --------------------------------------------------------------------------- trafilatura
+
+# Larger pages are not given to trafilatura (its tree walk is the slow part); the
+# lxml reader alone reads them.
+_WEB_MAX_CHARS = 8 * 1024 * 1024
+# Smaller ones (a fragment, a test snippet) have no room for chrome worth a second opinion.
+_WEB_MIN_CHARS = 2048
+_SPACES = re.compile(r"\s+")
+
+
+def _main_content(root: HtmlElement, *, required: bool) -> str | None:
+    """The main text trafilatura extracts from the page, whitespace collapsed; None when
+    it is not installed (``required``: ``InputError``) or finds nothing."""
+    try:
+        import trafilatura
+    except ImportError as exc:
+        if required:
+            raise InputError(
+                "reading web pages with trafilatura needs it installed: pip install 'bireader[web]'"
+            ) from exc
+        return None
+    import lxml.html
+
+    page = lxml.html.tostring(root, encoding="unicode")
+    try:
+        found = trafilatura.extract(
+            page,
+            output_format="txt",
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            favor_precision=True,
+            deduplicate=False,
+        )
+    except Exception:  # a third-party extractor's failure: read the page without it
+        return None
+    if not found or not found.strip():
+        return None
+    return _SPACES.sub(" ", found)
+
+
+def _keep_main(pieces: list[tuple[str, str]], kept: str) -> list[tuple[str, str]]:
+    """The article's lead (every block before the first one trafilatura keeps: kicker,
+    headline, standfirst, byline, which it takes for chrome), then the blocks it keeps and
+    every caption (it leaves pictures out, and their captions with them). If it keeps
+    none of the blocks, all of them."""
+
+    def main(text: str) -> bool:
+        return _SPACES.sub(" ", text).strip() in kept
+
+    marks = [main(text) for _, text in pieces]
+    if not any(marks):
+        return pieces
+    first = marks.index(True)
+    return [
+        piece
+        for index, piece in enumerate(pieces)
+        if index < first or marks[index] or piece[0] == "caption"
+    ]
 
 
 def _html_title(root: HtmlElement, container: HtmlElement) -> str | None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from bireader.chardata import CONTROL
 from bireader.model import Document
 from bireader.reading.blocks import assemble
+from bireader.reading.html import fragment_blocks
 from bireader.reading.plain import _SHORT, _classify_short_line, _short_unpunctuated
 
 if TYPE_CHECKING:
@@ -48,20 +49,6 @@ def parse_markdown(text: str, *, lang: str = "es", name: str | None = None) -> D
     tokens = _parser().parse(text)
     pieces = list(_blocks(tokens))
     return assemble(pieces, lang=lang, name=name, metadata={"format": "markdown"})
-
-
-def _html_pieces(html: str) -> list[tuple[str, str]]:
-    """The blocks of a raw HTML block; none for tags or comments only."""
-    from bireader.errors import InputError
-    from bireader.reading.html import parse_html
-
-    if not html.strip():
-        return []
-    try:
-        document = parse_html(html)
-    except InputError:
-        return []  # nothing lxml can read: markup only
-    return [(block.kind, document.text[block.start : block.end]) for block in document.blocks]
 
 
 def _inline_text(token: Token) -> str:
@@ -147,7 +134,7 @@ def _blocks(tokens: Sequence[Token]) -> Iterator[tuple[str, str]]:
                     ordinal += 1
         elif token.type == "html_block":
             # Raw HTML is shown as HTML: its text is read as the HTML reader reads it.
-            for kind, text in _html_pieces(token.content):
+            for kind, text in fragment_blocks(token.content):
                 if containers and kind == "paragraph":
                     kind = containers[-1]
                 if kind == "list_item" and item_lines:
