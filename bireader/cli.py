@@ -700,12 +700,19 @@ def write_outputs(
 @click.argument("file", type=click.Path(allow_dash=True))
 @OUTPUTS
 @OUTPUT_FORMAT
+@click.option(
+    "--words/--no-words",
+    default=None,
+    help="Explain every word (lemma, grammar, glosses) in .html/.json outputs "
+    "(default: when Apertium is installed).",
+)
 @translation_options
 @exporter_options
 def export_command(
     file: str,
     outputs: tuple[str, ...],
     output_format: str | None,
+    words: bool | None,
     choice: TranslationChoice,
     options: dict[str, dict[str, Any]],
     given: dict[str, tuple[str, str]],
@@ -719,6 +726,10 @@ def export_command(
     """
     check_outputs((file,), outputs, output_format, given)
     bi = read_and_translate(file, choice, bilingual=True)
+    from bireader.commands.words import with_words
+
+    formats = _check_outputs(file, outputs, output_format)
+    bi = with_words(bi, words, formats, cache=choice.cache)
     write_outputs(bi, outputs, output_format, options)
 
 
@@ -726,3 +737,8 @@ from bireader.commands.align import align_command  # noqa: E402
 
 main.add_command(align_command)
 main.add_command(__import__("bireader.commands.batch", fromlist=["batch_command"]).batch_command)
+
+from bireader.commands.words import vocab_command, words_command  # noqa: E402
+
+main.add_command(words_command)
+main.add_command(vocab_command)

@@ -24,7 +24,7 @@ def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path: Path) -> None:
     bireader.export(synthetic(60_000), big)
     out = tmp_path / "out.html"
     process = subprocess.Popen(
-        [str(BIREADER), "export", str(big), "-o", str(out)],
+        [str(BIREADER), "export", str(big), "--no-words", "-o", str(out)],
         stderr=subprocess.PIPE,
         env={**os.environ, "BIREADER_CACHE_DIR": str(tmp_path / "cache")},
     )

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any, overload
 
+from bireader.errors import EngineUnavailable
 from bireader.model import BilingualDocument, Document, Word
 
 __all__ = ["ANALYSIS_VERSION", "analyze", "analyze_sentences", "status"]
@@ -106,6 +107,9 @@ def analyze_sentences(
                     log.debug("word cache entry unreadable; analysing again")
         todo = list(dict.fromkeys(s for s in sentences if s not in raw))
         if todo:
+            reason = stream.ready()
+            if reason is not None:
+                raise EngineUnavailable(f"word study needs Apertium: {reason}")
             tokens = stream.analyse(todo)
             readings = [r for sentence in tokens for t in sentence for a in t.analyses for r in a]
             glossary = stream.lookup(readings)
