@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -70,7 +71,8 @@ def test_several_outputs_one_translation(
     bi = read_json(outs[3])
     assert [p.target for p in bi.pairs] == [s.upper() for s in upper_engine.calls]
     assert len(tmx_units(outs[1])) == 4
-    assert read_tmx(outs[1]).pairs == bi.pairs
+    # TMX carries no words (the JSON has them when Apertium can explain them).
+    assert read_tmx(outs[1]).pairs == tuple(dataclasses.replace(p, words=()) for p in bi.pairs)
 
 
 def test_options_reach_their_format_only(
@@ -119,7 +121,8 @@ def test_json_input_round_trips_to_tmx(
     code, _, err = run("export", first, "-o", memory)
     assert code == 0, err
     assert len(upper_engine.calls) == 4  # the JSON was not translated again
-    assert read_tmx(memory).pairs == read_json(first).pairs
+    json_pairs = read_json(first).pairs
+    assert read_tmx(memory).pairs == tuple(dataclasses.replace(p, words=()) for p in json_pairs)
 
 
 @pytest.mark.parametrize(
