@@ -863,3 +863,9 @@ def test_control_class_is_xml_forbidden_plus_del_and_c1() -> None:
 def test_unicode_line_separators_end_lines(separator: str) -> None:
     doc = read(f"Uno.{separator}Dos.")
     assert [s.text for s in doc.sentences()] == ["Uno.", "Dos."]
+
+
+def test_a_dateline_is_recorded_in_the_metadata() -> None:
+    doc = read("Titular del día\n\nSevilla, 14 de marzo (EFE)\n\nEl texto empieza aquí.")
+    assert doc.metadata["dateline"] == "Sevilla, 14 de marzo (EFE)"
+    assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "paragraph"]

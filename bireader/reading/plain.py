@@ -29,8 +29,8 @@ def parse_text(text: str, *, lang: str = "es", name: str | None = None) -> Docum
             # every newline, so inner newlines become spaces (same length).
             if chars[pos] == "\n":
                 chars[pos] = " "
-        if kind == "byline":
-            metadata.setdefault("byline", text[start:end])
+        if kind in ("byline", "dateline"):
+            metadata.setdefault(kind, text[start:end])
             kind = "paragraph"
         blocks.append(Block(block_kind(kind), start, end))
     body = "".join(chars)
@@ -61,6 +61,20 @@ _CREDIT = re.compile(
 _NAME_START = re.compile(
     r"[A-ZÁÉÍÓÚÑ][a-záéíóúüñ][\w'’-]*"
     r"(?:\s+(?:de(?:l| la)?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúüñ][\w'’-]*)+(?:,|$)"
+)
+_MONTHS = (
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre"
+    "|noviembre|diciembre|ene|feb|mar|abr|may|jun|jul|ago|sep|sept|oct|nov|dic"
+)
+# A dateline: a place (capitalized words, "de"/"del"/"de la" between, a province in
+# brackets), a comma, a date (day and month, a year; or digits), an agency in brackets:
+# "Sevilla, 14 de marzo (EFE)", "SAN SEBASTIÁN (Guipúzcoa), 3 mar. 2026 (Europa Press)".
+_DATELINE = re.compile(
+    r"[A-ZÁÉÍÓÚÑ][\w'’.-]*(?:\s+(?:(?:de|del|de la|de los|de las)\s+)?[A-ZÁÉÍÓÚÑ][\w'’.-]*)*"
+    r"(?:\s*\([^()]{1,40}\))?"
+    rf",\s+(?:\d{{1,2}}\s+(?:de\s+)?(?i:{_MONTHS})\.?(?:\s+(?:de\s+)?\d{{4}})?"
+    r"|\d{1,2}/\d{1,2}/\d{2,4})"
+    r"(?:\s*\([^()]{1,40}\))?[\s.:—–-]*$"
 )
 _BYLINE = re.compile(r"(?:Por|By|Texto:|Redacción)\s+(?!qu[ée]\b)[A-ZÁÉÍÓÚÑ]|Redacción\b")
 _FUNCTION_WORDS = frozenset(
@@ -246,9 +260,11 @@ def _chunks(text: str) -> Iterator[list[tuple[int, int]]]:
 
 
 def _classify_short_line(line: str, ordinal: int) -> str:
-    """Heading, caption or byline for a short line without final punctuation."""
+    """Heading, caption, byline or dateline for a short line without final punctuation."""
     if _BYLINE.match(line):
         return "byline"
+    if _DATELINE.match(line):
+        return "dateline"  # before the credit test: "(EFE)" here names the agency
     if ordinal == 0:
         return "heading"
     if _CREDIT.search(line):
