@@ -35,6 +35,7 @@ from bireader.model import (
     Sentence,
     Word,
     block_kind,
+    language_tag,
     utc,
 )
 from bireader.text import LONE_SURROGATE
@@ -216,7 +217,11 @@ def loads(text: str | bytes) -> BilingualDocument:
 
 
 def read_json(path: str | os.PathLike[str]) -> BilingualDocument:
-    """Read a ``.json`` file written by bireader back into a ``BilingualDocument``."""
+    """Read a ``.json`` file written by bireader back into a ``BilingualDocument``
+    (at most ``bireader.reading.MAX_BILINGUAL_BYTES``)."""
+    from bireader.reading.source import check_bilingual_size
+
+    check_bilingual_size(Path(path))
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -266,6 +271,8 @@ def from_dict(data: Mapping[str, Any]) -> BilingualDocument:
     pairs: list[Pair] = []
     for index, raw in enumerate(raw_pairs):
         where = f"pairs[{index}]"
+        if raw["index"] != index:  # a repeated or skipped index: pairs lost or doubled
+            raise InputError(f"{where}.index is {raw['index']}, expected {index}")
         _check_span(where, raw["start"], raw["end"], len(text))
         sentence = Sentence(raw["source"], raw["start"], raw["end"])
         if text[sentence.start : sentence.end] != sentence.text:
@@ -464,12 +471,25 @@ def _check_links(pairs: list[Any]) -> None:
             )
 
 
+def _check_lang(where: str, code: str) -> None:
+    """A language code, refused on input rather than when an exporter writes it (as a
+    TMX ``xml:lang`` or a page's ``lang=``)."""
+    try:
+        language_tag(code)
+    except ValueError as exc:
+        raise InputError(f"{where}: {exc}") from None
+
+
 def _check_top(data: Mapping[str, Any]) -> None:
     _check_object("", data, _TOP)
+    _check_lang("source_lang", data["source_lang"])
+    _check_lang("target_lang", data["target_lang"])
     for key in ("document", "blocks", "pairs", "provenance"):
         if key not in data:
             raise InputError(f"{key} is missing")
     _check_object("document", data["document"], _DOCUMENT)
+    if data["document"]["lang"]:
+        _check_lang("document.lang", data["document"]["lang"])
     text = data["document"].get("text", "")
     if not isinstance(text, str):
         raise InputError(f"document.text: expected a string, got {_describe(text)}")

@@ -268,9 +268,12 @@ def read_tmx(
 
     stream: IO[bytes] | None = None
     if isinstance(path, str | os.PathLike):
+        from bireader.reading.source import check_bilingual_size
+
         file = Path(path)
         if not file.is_file():
             raise InputError(f"cannot read {str(path)!r}: no such file")
+        check_bilingual_size(file)
         name = str(file)
     else:
         stream = path

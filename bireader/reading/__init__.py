@@ -34,17 +34,18 @@ from bireader.reading.formats import (
     sniff_article,
     sniff_translated,
 )
-from bireader.reading.source import MAX_INPUT_BYTES, Raw, Source, load, text_of
+from bireader.reading.source import (
+    MAX_BILINGUAL_BYTES,
+    MAX_INPUT_BYTES,
+    Raw,
+    Source,
+    load,
+    text_of,
+)
 from bireader.segment import segment_document
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-MAX_BILINGUAL_BYTES = 4 * MAX_INPUT_BYTES
-"""The largest TMX or bireader JSON file ``open_input`` takes (256 MiB): both languages
-of an input of ``MAX_INPUT_BYTES`` with their markup. Larger ones are refused before
-they are parsed."""
-
 
 @dataclass(frozen=True, slots=True)
 class _Identified:
@@ -90,13 +91,8 @@ def _not_an_article(found: _Identified) -> InputError:
 
 
 def _load_bilingual(found: _Identified) -> BilingualDocument:
-    raw = found.raw
-    if raw.size is not None and raw.size > MAX_BILINGUAL_BYTES:
-        raise InputError(
-            f"{raw.name}: input is larger than {MAX_BILINGUAL_BYTES // 2**20} MiB "
-            "(bireader.reading.MAX_BILINGUAL_BYTES); bireader reads articles"
-        )
-    return found.format.loader()(raw)
+    # The loaders cap a file's size themselves (MAX_BILINGUAL_BYTES).
+    return found.format.loader()(found.raw)
 
 
 def _article(found: _Identified, lang: str) -> Document:

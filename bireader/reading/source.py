@@ -38,6 +38,9 @@ Files and streams are read in chunks: a longer one (``/dev/zero``, a log) raises
 ``InputError`` as soon as it passes the limit, and one whose first chunk is binary
 (a NUL byte outside UTF-16 text, a known magic number) is refused before more is read.
 """
+MAX_BILINGUAL_BYTES = 4 * MAX_INPUT_BYTES
+"""The largest TMX or bireader JSON file read back (256 MiB): both languages of an input
+of ``MAX_INPUT_BYTES`` with their markup. A larger one is refused before it is parsed."""
 _CHUNK = 1024 * 1024
 
 _NON_SPACE = re.compile(r"\S")
@@ -372,6 +375,19 @@ def normalize(text: str) -> str:
 _LINE_BREAKS = str.maketrans(dict.fromkeys(UNICODE_LINE_BREAKS, "\n"))
 
 
+def check_bilingual_size(path: Path) -> None:
+    """``InputError`` if the file at ``path`` is over ``MAX_BILINGUAL_BYTES``."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # the reader that opens it says what is wrong
+    if size > MAX_BILINGUAL_BYTES:
+        raise InputError(
+            f"{path}: input is larger than {MAX_BILINGUAL_BYTES // 2**20} MiB "
+            "(bireader.reading.MAX_BILINGUAL_BYTES); bireader reads articles"
+        )
+
+
 def text_of(raw: Raw, *, html: bool = False) -> str:
     """``raw``'s content decoded (``html``: a ``<meta>`` charset counts) and normalized."""
     data = raw.data
@@ -385,9 +401,11 @@ def text_of(raw: Raw, *, html: bool = False) -> str:
 
 
 __all__ = [
+    "MAX_BILINGUAL_BYTES",
     "MAX_INPUT_BYTES",
     "Raw",
     "Source",
+    "check_bilingual_size",
     "decode",
     "load",
     "meta_charset",
