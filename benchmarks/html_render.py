@@ -300,9 +300,12 @@ def word_study(browser: Any, bi: BilingualDocument, runs: int, tmp: Path) -> Non
             f"({len(gzip.compress(text.encode())) / 1024:.0f} KiB gzipped)"
         )
     results: dict[str, list[dict[str, float]]] = {label: [] for label in pages}
-    for _ in range(runs):  # interleaved, so that load from elsewhere hits all alike
-        for label, path in paths.items():
-            results[label].append(load_timing(browser, path, card=label.startswith("words (")))
+    labels = list(paths)
+    for run in range(runs):  # interleaved and rotated, so that load from elsewhere hits all alike
+        for label in labels[run % len(labels) :] + labels[: run % len(labels)]:
+            results[label].append(
+                load_timing(browser, paths[label], card=label.startswith("words ("))
+            )
     got = {label: medians(rows) for label, rows in results.items()}
     base = got["no words"]
     for label, figures in got.items():

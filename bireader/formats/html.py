@@ -269,22 +269,29 @@ def word_data(bi: BilingualDocument) -> str | None:
 
     strings: dict[str, int] = {}
     entries: dict[tuple[Any, ...], int] = {}
+    seen: dict[tuple[Any, ...], int] = {}  # a word's analysis -> its entry, built once
 
     def string(text: str) -> int:
         return strings.setdefault(text, len(strings))
 
     def entry(word: Word) -> int:
-        parts = [entry(part) for part in word.parts]
-        flags = (0 if word.known else 1) | (2 if word.untranslated else 0)
+        analysis = (
+            word.lemma, word.upos, word.features, word.glosses, word.known,
+            word.untranslated, tuple(entry(part) for part in word.parts),
+        )  # fmt: skip
+        found = seen.get(analysis)
+        if found is not None:
+            return found
         key = (
             string(word.lemma),
             string(describe(word.upos, word.features)),
             string(part_of_speech(word.upos)),
             tuple(string(gloss) for gloss in word.glosses),
-            flags,
-            tuple(parts),
+            (0 if word.known else 1) | (2 if word.untranslated else 0),
+            analysis[-1],
         )
-        return entries.setdefault(key, len(entries))
+        seen[analysis] = entries.setdefault(key, len(entries))
+        return seen[analysis]
 
     sentences: list[list[int]] = []
     dropped = 0
