@@ -279,3 +279,36 @@ def test_the_card_passes_wcag_aa_contrast(
     pair = page.evaluate(COLOURS, ".w.untranslated")
     assert not failures, failures
     assert contrast(*pair) >= 4.5
+
+
+def test_a_finger_opens_and_closes_the_card_on_a_touch_phone(
+    browser: Any, study: Callable[..., Path]
+) -> None:
+    """A real touch screen (no hover, no mouse): a tap on a word, then a tap outside."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(study().as_uri())
+        assert page.evaluate("matchMedia('(hover: none)').matches")
+        target = page.locator("#s2").get_by_text("acuerdo").first
+        where = page.evaluate(
+            """() => { const r = document.createRange(), s = document.getElementById('s2');
+            const node = s.firstChild, at = node.data.indexOf('acuerdo');
+            r.setStart(node, at); r.setEnd(node, at + 7);
+            const b = r.getBoundingClientRect();
+            return [b.left + b.width / 2, b.top + b.height / 2]; }"""
+        )
+        page.touchscreen.tap(*where)  # the sentence is not wrapped yet: no hover came first
+        card = page.get_by_role("dialog", name="Word: acuerdo")
+        assert card.is_visible() and "agreement" in card.inner_text()
+        assert target.count() == 1
+        assert not page.evaluate(OVERLAP, [CARD, "#s2"])
+        page.touchscreen.tap(20, 780)
+        assert card.is_hidden()
+        assert errors == []
+    finally:
+        context.close()
