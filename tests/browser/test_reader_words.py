@@ -205,7 +205,13 @@ def test_saved_words_persist_per_article_and_download_as_anki_tsv(
     assert download.suggested_filename.endswith(".tsv")
     target = tmp_path / "deck.tsv"
     download.save_as(target)
-    assert target.read_text(encoding="utf-8").splitlines() == EXPECTED_TSV
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines == EXPECTED_TSV
+    # The same file `bireader vocab -o deck.tsv` writes for these two lemmas.
+    from bireader import vocab
+
+    deck = vocab.notes(bilingual(STUDY, words=study_words))
+    assert lines == vocab.tsv_lines([n for n in deck if n.lemma in ("hablar", "sorpresa")])
     # The same article exported in another layout shares its saved words; another does not.
     page.goto(study("reveal", "study-reveal.html").as_uri())
     assert page.get_by_role("button", name="Saved (2)").is_visible()
@@ -312,3 +318,32 @@ def test_a_finger_opens_and_closes_the_card_on_a_touch_phone(
         assert errors == []
     finally:
         context.close()
+
+
+@pytest.mark.apertium
+def test_the_sample_analysed_by_apertium_opens_cards_by_click_and_enter(
+    reader: Opener, sample_bilingual: Any, tmp_path: Path
+) -> None:
+    """The real pipeline: Apertium's translation and word analysis, then the page."""
+    import bireader
+
+    analysed = bireader.analyze(sample_bilingual)
+    path = tmp_path / "sample-words.html"
+    bireader.export(analysed, path)
+    page = reader(path=path, init_script=SPANISH_VOICE).page
+    pair = analysed.pairs[1]
+    verb = next(w for w in pair.words if w.upos == "VERB" and w.glosses)
+    word(page, "s2", verb.text).click()
+    card = page.get_by_role("dialog", name=f"Word: {verb.text}")
+    shown = card.inner_text()
+    assert verb.lemma in shown and verb.glosses[0] in shown and "verb" in shown
+    page.keyboard.press("Escape")  # the card: the focus is back on the word
+    page.keyboard.press("Escape")  # the word: the focus is on its sentence
+    assert page.evaluate("document.activeElement.id") == "s2"
+    page.keyboard.press("k")
+    page.keyboard.press("Enter")
+    first = analysed.pairs[0].words[0]
+    assert focused(page) == first.text
+    page.keyboard.press("Enter")
+    assert page.get_by_role("dialog", name=f"Word: {first.text}").is_visible()
+    assert page.locator(CARD).get_by_role("button", name=f"Listen to “{first.text}”").count() == 1
