@@ -102,7 +102,10 @@ SPEECH_VERBS: Final = frozenset(
 
 # Numbered headings and captions: "Article 1. Scope.", "Table 2. Results".
 HEADING_LABELS: Final = frozenset(
-    words("article chapter section part annex schedule book title table figure fig")
+    words("""
+        article chapter section part annex schedule book title table figure fig theorem lemma
+        corollary definition proposition example exercise remark
+    """)
 )
 HEADING_NUMBERS: Final = frozenset(words("one two three four five first second third"))
 

@@ -107,11 +107,12 @@ BANG_NAMES: Final = frozenset({"yahoo"})
 
 # Numbered headings and captions of legal, book and scientific text: "Artículo 1. Objeto.",
 # "Disposición final primera. Título competencial.", "Capítulo IV. La llegada", "Tabla 2.
-# Resultados": the period after the number does not end a sentence.
+# Resultados", "Teorema 1. Toda función...": the period after the number ends no sentence.
 HEADING_LABELS: Final = frozenset(
     words("""
         artículo art capítulo cap título sección subsección anexo libro parte disposición
-        tabla figura fig cuadro gráfico mapa lámina ecuación
+        tabla figura fig cuadro gráfico mapa lámina ecuación teorema lema corolario definición
+        proposición ejemplo ejercicio observación nota conjetura axioma problema
     """)
 )
 HEADING_NUMBERS: Final = frozenset(
