@@ -35,11 +35,12 @@ _OPENERS: Final = "¿¡«“‘\"'([{—–-"
 # A line (a newline always ends a segment).
 _LINE = re.compile(f"[^{LINE_BREAKS}]+")
 # A candidate: a run of terminals and closers holding at least one terminal, followed by
-# whitespace (invisible characters may come first) or by an opening ¿ or ¡ ("¿Qué?¿Cómo?").
+# whitespace (invisible characters may come first), by an opening ¿ or ¡ ("¿Qué?¿Cómo?")
+# or by a dash before a capital (the BOE's "Madrid, 3 de marzo de 2022.–El Ministro").
 # Matched from the start of a run only, possessively: linear on any input.
 _CANDIDATE = re.compile(
     r"(?<![.!?…\"”’'»)\]}])(?:[.!?…]|[\"”’'»)\]}]++[.!?…])[.!?…\"”’'»)\]}]*+"
-    rf"(?=[{_INVISIBLE}]*+(?:\s|[¿¡]))"
+    rf"(?=[{_INVISIBLE}]*+(?:\s|[¿¡]|[–—](?=[A-ZÁÉÍÓÚÜÑ])))"
 )
 # What follows a candidate: whitespace, opening marks, then the first word (if any);
 # invisible characters anywhere among them are skipped.
@@ -187,6 +188,8 @@ def _ends_sentence(
     ):
         return False  # inside a spaced abbreviation: "EE. UU.", "a. m.", "S. A.", "J. K."
     kind = _kind(text, at - len(tok), tok, lo, begin, rules)
+    if cut < hi and text[cut] in "–—":
+        return kind == "plain"  # "2022.–El Ministro"; not "Primero.–Estimar", "EE. UU.–China"
     if rest and kind != "enum":
         return True  # a closing quote or bracket after the period: "(S. A.) El"
     if kind != "plain" and opener.startswith("("):

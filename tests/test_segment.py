@@ -175,6 +175,12 @@ _PIECES = st.sampled_from(
         "Sí. No.",
         "S. A.",
         "a. m.",
+        "2022.–El",
+        "Primero.—",
+        "Artículo 1. ",
+        "Dijo: «",
+        " —dijo",
+        "b) ",
     ]
 )
 
@@ -354,6 +360,24 @@ def test_a_quotation_stays_with_its_frame(text: str, expected: list[str]) -> Non
 )
 def test_published_abbreviations_do_not_split(text: str) -> None:
     assert split_sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Madrid, 3 de marzo de 2022.–El Ministro de Hacienda, Juan Pérez.",
+            ["Madrid, 3 de marzo de 2022.", "–El Ministro de Hacienda, Juan Pérez."],
+        ),
+        (
+            "Primero.–Estimar el recurso. Segundo.–Desestimar lo demás.",
+            ["Primero.–Estimar el recurso.", "Segundo.–Desestimar lo demás."],
+        ),
+        ("Las relaciones EE. UU.–China empeoran.", ["Las relaciones EE. UU.–China empeoran."]),
+    ],
+)
+def test_a_dash_joined_to_a_period_opens_the_boe_signature(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
 
 
 @pytest.mark.parametrize(
