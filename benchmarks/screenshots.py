@@ -1,7 +1,8 @@
 """Screenshots of the reader page for docs/: each mode, desktop and phone, light and dark.
 
-The word card shots use the sample with its words explained (``bireader.analyze``) and a
-stand-in Spanish voice, so the Listen buttons show as they do in a browser that has one.
+The page is the sample with its words explained (``bireader.analyze``), as ``bireader
+export`` writes it; the word card shots add a stand-in Spanish voice, so the Listen
+buttons show as they do in a browser that has one.
 
 Run: .venv/bin/python benchmarks/screenshots.py [--out docs/screenshots] [--only word]
 Needs apertium (the sample article is translated with it) and /usr/bin/chromium;
@@ -74,10 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     bi = bireader.translate(bireader.read(SAMPLE), engine="apertium")
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        # As `bireader export` (and `make demo`) writes it: with the words explained.
         page_path = Path(tmp) / "miami-talks.html"
-        bireader.export(bi, page_path)
-        words_path = Path(tmp) / "miami-talks-words.html"
-        bireader.export(bireader.analyze(bi), words_path)
+        bireader.export(bireader.analyze(bi), page_path)
         browser = playwright.chromium.launch(
             executable_path=args.chromium, args=list(CHROMIUM_ARGS)
         )
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             page = context.new_page()
             if action in ("word", "saved"):
                 page.add_init_script(SPANISH_VOICE)
-            page.goto((words_path if action in ("word", "saved") else page_path).as_uri())
+            page.goto(page_path.as_uri())
             page.locator(f"button.mode[data-mode='{mode}']").click()
             page.mouse.move(0, 0)
             if action == "hover":
