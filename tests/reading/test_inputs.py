@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from formats.samples import make_bilingual
+from reading_helpers import TMX
 
 import bireader
 from bireader.cli import main
@@ -91,3 +93,41 @@ def test_export_reads_a_memory_from_stdin(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Talks in Miami" in result.stdout
+
+
+def test_tmx_on_stdin_is_refused_as_a_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TMX.encode("utf-8"))))
+    with pytest.raises(InputError, match=r"<stdin>: a TMX translation memory.*bireader export"):
+        read("-")
+
+
+@pytest.mark.parametrize("fmt", [None, "html", "text"])
+def test_tmx_content_is_never_an_article(fmt: str | None) -> None:
+    with pytest.raises(InputError, match="TMX translation memory"):
+        read(("\ufeff" + TMX).encode("utf-16"), format=fmt)
+    with pytest.raises(InputError, match="TMX translation memory"):
+        read(TMX.replace("<!-- memoria -->\n", ""), format=fmt)
+
+
+def test_tmx_path_is_refused_with_the_export_hint(tmp_path: Path) -> None:
+    path = tmp_path / "m.tmx"
+    path.write_text(TMX, "utf-8")
+    with pytest.raises(InputError, match=r"m\.tmx: a TMX.*`bireader export .*m\.tmx -o OUT"):
+        read(path)
+
+
+def test_bilingual_json_content_is_not_an_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bireader.formats.json import dumps
+    from bireader.model import BilingualDocument, Block, Pair, Provenance, Sentence
+
+    sentence = Sentence("Hola.", 0, 5)
+    bi = BilingualDocument(
+        Document("Hola.", (Block("paragraph", 0, 5, (sentence,)),)),
+        (Pair(sentence, "Hello.", 0, "paragraph", "apertium"),),
+        Provenance("apertium", "3.8"),
+    )
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(dumps(bi).encode("utf-8"))))
+    with pytest.raises(InputError, match=r"<stdin>: a bilingual JSON document.*bireader export"):
+        read("-")
+    # Other JSON is text like any other.
+    assert read('{"pairs": 1, "nota": "Hola."}', format="text").blocks
