@@ -807,11 +807,12 @@ def _run_dask(client: Any, tasks: list[Task]) -> Iterator[ArticleResult]:
         for future in running:
             result: ArticleResult = future.result()
             for task in _take(pending, 1):
-                running.add(client.submit(run_article, task, pure=False))  # type: ignore[no-untyped-call]
+                futures.append(client.submit(run_article, task, pure=False))
+                running.add(futures[-1])  # type: ignore[no-untyped-call]
             yield result
     finally:
-        for future in futures:
-            future.cancel()
+        # Stopped early (an error, Ctrl-C, a caller that stops iterating): drop the rest.
+        client.cancel([f for f in futures if not f.done()])
 
 
 def _take(iterator: Iterator[Task], count: int) -> list[Task]:
