@@ -93,7 +93,10 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 # Creation times differ between two runs: the TMX's, the JSON's, the page footer's.
-_TIMES = re.compile(rb"\d{8}T\d{6}Z|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|\+00:00)|\d{4}-\d\d-\d\d")
+_TIMES = re.compile(
+    rb"\d{8}T\d{6}Z|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|\+00:00)"
+    rb"|\d{4}-\d\d-\d\d \d\d:\d\d UTC|\d{4}-\d\d-\d\d"
+)
 
 
 def _files(root: Path) -> dict[str, bytes]:
