@@ -229,6 +229,7 @@ class TranslationChoice:
     cache: bool = True
     fallback: bool = True
     input_format: str | None = None
+    model: str | None = None
 
     def given(self) -> list[str]:
         """The options given on the command line (for refusing them where they do not apply)."""
@@ -239,13 +240,15 @@ class TranslationChoice:
                 ("--no-cache", not self.cache),
                 ("--no-fallback", not self.fallback),
                 ("--input-format", self.input_format is not None),
+                ("--model", self.model is not None),
             )
             if given
         ]
 
 
 def translation_options(command: _F) -> _F:
-    """``--engine``, ``--no-cache``, ``--no-fallback``, ``--input-format``, as one ``choice``.
+    """``--engine``, ``--model``, ``--no-cache``, ``--no-fallback``, ``--input-format``, as
+    one ``choice``.
 
     Shared by every command that reads and translates an article (like sqlite-utils'
     ``output_options``); the command receives a ``TranslationChoice``.
@@ -258,9 +261,10 @@ def translation_options(command: _F) -> _F:
         no_cache: bool,
         no_fallback: bool,
         input_format: str | None,
+        model: str | None,
         **kwargs: Any,
     ) -> Any:
-        choice = TranslationChoice(engine, not no_cache, not no_fallback, input_format)
+        choice = TranslationChoice(engine, not no_cache, not no_fallback, input_format, model)
         return command(*args, choice=choice, **kwargs)
 
     for option in reversed(
@@ -271,8 +275,15 @@ def translation_options(command: _F) -> _F:
                 type=click.Choice(["auto", *engine_names()]),
                 default="auto",
                 show_default=True,
-                help="Translation engine; auto = Argos if an es->en model is installed, "
-                "else Apertium.",
+                help="Translation engine; auto = the best installed es->en model that "
+                "passes its self-test (OPUS-MT, then Argos), else Apertium.",
+            ),
+            click.option(
+                "-m",
+                "--model",
+                metavar="NAME",
+                help="An installed model by name (see `bireader models list`); "
+                "it decides the engine.",
             ),
             click.option(
                 "--no-cache", is_flag=True, help="Neither read nor fill the translation cache."
@@ -310,8 +321,10 @@ def read_and_translate(file: str, choice: TranslationChoice, *, bilingual: bool 
     else:
         document = read(_input_source(file), format=choice.input_format)
     with progress_bar("Translating") as progress:
+        options = {"model": choice.model} if choice.model is not None else {}
         return translate(
-            document, choice.engine, cache=choice.cache, progress=progress, fallback=choice.fallback
+            document, choice.engine, cache=choice.cache, progress=progress,
+            fallback=choice.fallback, **options,
         )
 
 
@@ -427,26 +440,6 @@ def translate_command(file: str, output: str, choice: TranslationChoice) -> None
         _say(f"wrote {output} (json, {len(bi.pairs)} pairs)")
 
 
-@main.command("engines")
-def engines_command() -> None:
-    """List the translation engines and whether each is ready.
-
-    An engine that is not ready comes with the command that makes it ready; the
-    last line names the engine `--engine auto` picks.
-    """
-    from bireader.translation.base import AUTO_ORDER, engine_status
-
-    statuses = {name: engine_status(name) for name in engine_names()}
-    width = max(len(name) for name in statuses)
-    for status in statuses.values():
-        state = "ready" if status.ready else "not ready"
-        _echo(f"{status.name:<{width}}  {state:<9}  {status.detail}")
-        if not status.ready and status.fix:
-            _echo(f"{'':<{width}}  to fix:    {status.fix}")
-    auto = next((name for name in AUTO_ORDER if statuses[name].ready), None)
-    _echo(f"auto -> {auto or 'no engine is ready'}")
-
-
 @main.group("cache", cls=_Group)
 def cache_group() -> None:
     """Show or clear the translation cache.
@@ -478,78 +471,6 @@ def cache_clear() -> None:
         removed = cache.clear()
         path = cache.path
     _echo(f"removed {removed} cached translations from {path}")
-
-
-@main.group("models", cls=_Group)
-def models_group() -> None:
-    """List, install or remove Argos Translate models.
-
-    ARGOS_PACKAGES_DIR overrides where they are kept.
-    """
-
-
-@models_group.command("list")
-def models_list() -> None:
-    """Print the installed Argos packages.
-
-    One line each: code, language pair, version, directory.
-    """
-    from bireader.translation.models import installed_packages, packages_dir
-
-    packages = installed_packages()
-    if not packages:
-        _echo(f"no Argos packages installed in {packages_dir()}")
-        return
-    for package in packages:
-        _echo(f"{package.code}  {package.pair}  {package.package_version or '?'}  {package.path}")
-
-
-@models_group.command("install")
-@click.argument("langs", nargs=-1, metavar="[FROM TO]")
-@click.option(
-    "--file",
-    "file_",
-    type=click.Path(dir_okay=False),
-    metavar="X.argosmodel",
-    help="Install a downloaded .argosmodel file (works offline).",
-)
-def models_install(langs: tuple[str, ...], file_: str | None) -> None:
-    """Install an Argos model: FROM TO from the index, or --file.
-
-    FROM TO is a language pair such as `es en` (downloads from the Argos index);
-    --file X.argosmodel installs a downloaded file and works offline.
-    """
-    from bireader.translation import models
-
-    if file_ is not None and langs:
-        raise click.UsageError("give either FROM TO or --file, not both")
-    if file_ is not None:
-        package = models.install_from_file(file_)
-    elif len(langs) == 2:
-        if [lang.lower() for lang in langs] != ["es", "en"]:
-            raise click.UsageError(
-                f"bireader translates Spanish to English: give `es en`, not `{' '.join(langs)}`"
-            )
-        package = models.install_from_index(langs[0], langs[1])
-    else:
-        raise click.UsageError("give FROM TO (e.g. `es en`) or --file X.argosmodel")
-    _echo(f"installed {package.code} {package.package_version} ({package.pair}) in {package.path}")
-
-
-@models_group.command("remove")
-@click.argument("what", nargs=-1, required=True, metavar="CODE | FROM TO")
-def models_remove(what: tuple[str, ...]) -> None:
-    """Remove an installed Argos package, or every FROM->TO one.
-
-    CODE is a package code or its directory name.
-    """
-    from bireader.translation import models
-
-    if len(what) > 2:
-        raise click.UsageError("give a package CODE or FROM TO")
-    removed = models.remove(what[0], what[1] if len(what) == 2 else None)
-    for package in removed:
-        _echo(f"removed {package.code} {package.package_version} ({package.pair})")
 
 
 def _exporter_option(exporter: Exporter, spec: CliOption) -> Callable[[_F], _F]:
@@ -742,3 +663,5 @@ from bireader.commands.words import vocab_command, words_command  # noqa: E402
 
 main.add_command(words_command)
 main.add_command(vocab_command)
+main.add_command(__import__("bireader.commands.models", fromlist=["x"]).engines_command)
+main.add_command(__import__("bireader.commands.models", fromlist=["x"]).models_group)

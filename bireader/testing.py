@@ -375,3 +375,218 @@ def extraction_scores(
     precision = sum(s in gold for s in counted) / len(counted) if counted else 1.0
     recall = hits / len(gold) if gold else 1.0
     return precision, recall
+
+
+# --- other layouts: a BPE Argos package, an OPUS-MT release, a CTranslate2 directory ----------
+
+
+def _moses_lines(text: str, lang: str = "es") -> list[str]:
+    from sacremoses import MosesPunctNormalizer, MosesTokenizer
+
+    normalizer, tokenizer = MosesPunctNormalizer(lang), MosesTokenizer(lang)
+    return [
+        " ".join(tokenizer.tokenize(normalizer.normalize(line)))
+        for line in text.splitlines() if line.strip()
+    ]
+
+
+def build_random_bpe_argos_package(
+    dest_dir: Path | str,
+    *,
+    corpus_paths: Iterable[Path | str] | None = None,
+    seed: int = 0,
+    merges: int = 400,
+) -> Path:
+    """A tiny random-weight Argos package with subword-nmt BPE codes (``bpe.model``).
+
+    The codes are learned on the Moses-tokenized corpus; the vocabulary is every BPE
+    unit the corpus yields (plus ``<unk>``, ``<s>``, ``</s>``). Needs sacremoses and
+    subword-nmt (the ``bpe`` extra).
+    """
+    import tempfile
+
+    from subword_nmt.apply_bpe import BPE
+    from subword_nmt.learn_bpe import learn_bpe
+
+    shape = SHAPES["tiny"]
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    lines = _moses_lines(_corpus_text(corpus_paths))
+    codes = io.StringIO()
+    learn_bpe(io.StringIO("\n".join(lines) + "\n"), codes, merges, min_frequency=2)
+    codes_text = codes.getvalue()
+    bpe = BPE(io.StringIO(codes_text))
+    units: dict[str, None] = {}
+    for line in lines:
+        for unit in bpe.segment_tokens(line.split()):
+            units.setdefault(unit, None)
+    vocabulary = ["<unk>", "<s>", "</s>", *units]
+    spec = _random_spec(shape, len(vocabulary), seed)
+    spec.register_source_vocabulary(vocabulary)
+    spec.register_target_vocabulary(vocabulary)
+    spec.validate()
+    spec.optimize(quantization=shape.quantization)
+    code = "translate-es_en-random-bpe"
+    top = f"{code}-s{seed}"
+    metadata = {
+        "package_version": f"1.0+random.bpe.s{seed}", "argos_version": "1.0",
+        "from_code": "es", "from_name": "Spanish", "to_code": "en", "to_name": "English",
+        "code": code, "type": "translate",
+    }
+    with tempfile.TemporaryDirectory(prefix="bireader-bpe-") as tmp:
+        model_dir = Path(tmp) / "model"
+        model_dir.mkdir()
+        spec.save(str(model_dir))
+        out = dest / f"{top}.argosmodel"
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{top}/metadata.json", json.dumps(metadata, indent=2))
+            archive.writestr(f"{top}/bpe.model", codes_text)
+            for file in sorted(model_dir.iterdir()):
+                archive.write(file, f"{top}/model/{file.name}")
+    return out
+
+
+def _marian_vocab_yml(tokens: Sequence[str]) -> str:
+    """Marian's ``vocab.yml``: one ``"token": id`` line each, JSON-quoted."""
+    return "".join(
+        f"{json.dumps(token, ensure_ascii=False)}: {index}\n" for index, token in enumerate(tokens)
+    )
+
+
+def _marian_npz(
+    path: Path, *, layers: int, d_model: int, heads: int, ffn: int, vocab: int, seed: int
+) -> None:
+    """A random Marian Transformer ``.npz`` (post-norm, tied embeddings, swish) with its
+    config in ``special:model.yml``, the way Marian saves one."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    config = (
+        "type: transformer\n"
+        f"enc-depth: {layers}\ndec-depth: {layers}\n"
+        f"transformer-heads: {heads}\ndim-emb: {d_model}\ntransformer-dim-ffn: {ffn}\n"
+        "transformer-ffn-activation: swish\n"
+        "transformer-preprocess: ''\ntransformer-postprocess: dan\n"
+        "transformer-postprocess-emb: d\n"
+        "transformer-decoder-autoreg: self-attention\n"
+        "transformer-no-projection: false\n"
+        "transformer-guided-alignment-layer: last\n"
+        "tied-embeddings-all: true\n"
+    )
+
+    def normal(*shape: int) -> Any:
+        return (rng.standard_normal(shape, dtype=np.float32) / np.float32(np.sqrt(shape[0])))
+
+    def small(*shape: int) -> Any:
+        return rng.standard_normal(shape, dtype=np.float32) * np.float32(0.02)
+
+    weights: dict[str, Any] = {
+        "Wemb": normal(vocab, d_model),
+        "decoder_ff_logit_out_b": small(1, vocab),
+        "special:model.yml": np.frombuffer(config.encode() + b"\x00", dtype=np.int8),
+    }
+
+    def attention(scope: str) -> None:
+        for part in "qkvo":
+            weights[f"{scope}_W{part}"] = normal(d_model, d_model)
+            weights[f"{scope}_b{part}"] = small(1, d_model)
+        weights[f"{scope}_Wo_ln_scale"] = np.ones((1, d_model), dtype=np.float32)
+        weights[f"{scope}_Wo_ln_bias"] = np.zeros((1, d_model), dtype=np.float32)
+
+    def feed_forward(scope: str) -> None:
+        weights[f"{scope}_W1"] = normal(d_model, ffn)
+        weights[f"{scope}_b1"] = small(1, ffn)
+        weights[f"{scope}_W2"] = normal(ffn, d_model)
+        weights[f"{scope}_b2"] = small(1, d_model)
+        weights[f"{scope}_ffn_ln_scale"] = np.ones((1, d_model), dtype=np.float32)
+        weights[f"{scope}_ffn_ln_bias"] = np.zeros((1, d_model), dtype=np.float32)
+
+    for i in range(1, layers + 1):
+        attention(f"encoder_l{i}_self")
+        feed_forward(f"encoder_l{i}_ffn")
+        attention(f"decoder_l{i}_self")
+        attention(f"decoder_l{i}_context")
+        feed_forward(f"decoder_l{i}_ffn")
+    np.savez(path, **weights)
+
+
+def build_random_opus_mt_release(
+    dest_dir: Path | str,
+    *,
+    size: Size = "tiny",
+    corpus_paths: Iterable[Path | str] | None = None,
+    seed: int = 0,
+    readme: str | None = None,
+    name: str = "opus-2020-08-18.zip",
+) -> Path:
+    """A random-weight OPUS-MT release zip: ``decoder.yml``, a Marian ``.npz``,
+    ``opus.spm32k-spm32k.vocab.yml``, ``source.spm``, ``target.spm`` and a README
+    naming spa -> eng, laid out as the Tatoeba-MT releases are.
+
+    ``size="base"`` is the size of the real spa-eng model (6+6 layers, d_model 512,
+    8 heads, FFN 2048) with a 32,000-token vocabulary.
+    """
+    import sentencepiece as spm
+
+    shape = SHAPES[size]
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    sp_proto = _train_sentencepiece(_corpus_text(corpus_paths), None)
+    sp = spm.SentencePieceProcessor(model_proto=sp_proto)
+    pieces = [sp.id_to_piece(i) for i in range(3, sp.get_piece_size())]  # no <unk> <s> </s>
+    tokens = ["</s>", "<unk>", *pieces]
+    if shape.vocab is not None:
+        tokens += [f"\u2581x{n}" for n in range(shape.vocab - len(tokens))]
+    stem = "opus.spm32k-spm32k"
+    decoder = (
+        f"models:\n  - {stem}.transformer-align.model1.npz.best-perplexity.npz\n"
+        f"vocabs:\n  - {stem}.vocab.yml\n  - {stem}.vocab.yml\n"
+        "beam-size: 4\nnormalize: 0.6\nword-penalty: 0\nmini-batch: 16\nmaxi-batch: 100\n"
+        "maxi-batch-sort: src\nrelative-paths: true\n"
+    )
+    text = readme if readme is not None else (
+        f"# {name}\n\n* dataset: opus\n* model: transformer-align\n"
+        "* source language(s): spa\n* target language(s): eng\n"
+        "* pre-processing: normalization + SentencePiece (spm32k,spm32k)\n"
+        "* random weights, built by bireader.testing: the output is nonsense\n"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bireader-opus-") as tmp:
+        npz = Path(tmp) / f"{stem}.transformer-align.model1.npz.best-perplexity.npz"
+        _marian_npz(npz, layers=shape.layers, d_model=shape.d_model, heads=shape.heads,
+                    ffn=shape.ffn, vocab=len(tokens), seed=seed)
+        out = dest / name
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("decoder.yml", decoder)
+            archive.writestr(f"{stem}.vocab.yml", _marian_vocab_yml(tokens))
+            archive.writestr("source.spm", sp_proto)
+            archive.writestr("target.spm", sp_proto)
+            archive.writestr("README.md", text)
+            archive.writestr("LICENSE", "random weights, no license needed\n")
+            archive.write(npz, npz.name, zipfile.ZIP_STORED)
+    return out
+
+
+def build_random_ct2_dir(dest_dir: Path | str, *, seed: int = 0) -> Path:
+    """A pre-converted CTranslate2 OPUS-MT directory as model hubs publish them:
+    ``model.bin``, ``config.json``, ``shared_vocabulary.json``, ``source.spm``,
+    ``target.spm`` and a ``tokenizer_config.json`` naming the languages."""
+    import tempfile
+
+    from ctranslate2.converters import OpusMTConverter
+
+    dest = Path(dest_dir)
+    with tempfile.TemporaryDirectory(prefix="bireader-ct2-") as tmp:
+        release = build_random_opus_mt_release(tmp, seed=seed)
+        unpacked = Path(tmp) / "release"
+        with zipfile.ZipFile(release) as archive:
+            archive.extractall(unpacked)
+        out = dest / f"opus-mt-es-en-ct2-random-s{seed}"
+        OpusMTConverter(str(unpacked)).convert(str(out), quantization="int8", force=True)
+        for name in ("source.spm", "target.spm"):
+            (out / name).write_bytes((unpacked / name).read_bytes())
+        (out / "tokenizer_config.json").write_text(
+            json.dumps({"source_lang": "es", "target_lang": "en"}), encoding="utf-8"
+        )
+    return out

@@ -21,6 +21,7 @@ SANDBOX_ENV = {
     "XDG_STATE_HOME": SANDBOX / "home" / ".local" / "state",
     "BIREADER_CACHE_DIR": SANDBOX / "cache",
     "ARGOS_PACKAGES_DIR": SANDBOX / "argos-packages",
+    "BIREADER_MODELS_DIR": SANDBOX / "bireader-models",
 }
 os.environ["BIREADER_TEST_SANDBOX"] = str(SANDBOX)
 for _name, _path in SANDBOX_ENV.items():
@@ -40,7 +41,12 @@ pytest_plugins = ["ci_skips"]
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(SANDBOX, ignore_errors=True)
 
-from bireader.testing import build_random_argos_package, install_package_file  # noqa: E402
+from bireader.testing import (  # noqa: E402
+    build_random_argos_package,
+    build_random_bpe_argos_package,
+    build_random_opus_mt_release,
+    install_package_file,
+)
 from bireader.translation import base  # noqa: E402
 
 
@@ -49,6 +55,14 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own translation cache directory: none reads or fills the user's."""
     directory = tmp_path / "cache"
     monkeypatch.setenv("BIREADER_CACHE_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def bireader_models_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own (empty) OPUS-MT/CTranslate2 models directory."""
+    directory = tmp_path / "bireader-models"
+    monkeypatch.setenv("BIREADER_MODELS_DIR", str(directory))
     return directory
 
 
@@ -107,3 +121,33 @@ def no_argos_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory.mkdir()
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(directory))
     return directory
+
+
+@pytest.fixture(scope="session")
+def bpe_package_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight es->en Argos package with BPE codes (``bpe.model``)."""
+    return build_random_bpe_argos_package(tmp_path_factory.mktemp("bpe-build"))
+
+
+@pytest.fixture(scope="session")
+def opus_mt_release_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight OPUS-MT release zip (Marian ``.npz``), built once per session."""
+    return build_random_opus_mt_release(tmp_path_factory.mktemp("opus-build"))
+
+
+@pytest.fixture(scope="session")
+def _opus_mt_installed_dir(
+    tmp_path_factory: pytest.TempPathFactory, opus_mt_release_file: Path
+) -> Path:
+    from bireader.translation.opus_mt import install_release
+
+    directory = tmp_path_factory.mktemp("bireader-models")
+    install_release(opus_mt_release_file, directory=directory)
+    return directory
+
+
+@pytest.fixture
+def opus_mt_models_dir(_opus_mt_installed_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``BIREADER_MODELS_DIR`` holding the tiny converted OPUS-MT model (do not modify it)."""
+    monkeypatch.setenv("BIREADER_MODELS_DIR", str(_opus_mt_installed_dir))
+    return _opus_mt_installed_dir

@@ -81,11 +81,13 @@ class EngineStatus:
 # ``InvalidOption`` (see ``option_error``/``unknown_options``) for a bad option.
 ENGINES: dict[str, str] = {
     "argos": "bireader.translation.argos:ArgosEngine",
+    "opus-mt": "bireader.translation.opus_mt:OpusMTEngine",
     "apertium": "bireader.translation.apertium:ApertiumEngine",
 }
 
-AUTO_ORDER: tuple[str, ...] = ("argos", "apertium")
-"""The order ``engine="auto"`` tries engines in."""
+AUTO_ORDER: tuple[str, ...] = ("opus-mt", "argos", "apertium")
+"""The order ``engine="auto"`` tries engines in: the neural kinds best first (an engine is
+ready only with a model that passes its self-test), then the rule-based one."""
 
 
 def engine_names() -> tuple[str, ...]:
@@ -122,19 +124,26 @@ def engine_status(name: str) -> EngineStatus:
     return status
 
 
-def get_engine(name: str = "auto", **options: Any) -> Engine:
+def get_engine(name: str = "auto", *, exclude: tuple[str, ...] = (), **options: Any) -> Engine:
     """Build the engine ``name``, or for ``"auto"`` the first of ``AUTO_ORDER`` that builds.
 
     ``auto`` moves on when an engine is not ready or its construction fails (say, a
     model that does not load) and raises ``EngineUnavailable`` naming every engine's
     reason and fix only when none can be built. A bad option (``InvalidOption``) is
-    raised at once.
+    raised at once. ``exclude`` names engines ``auto`` must not try (they failed).
     """
+    if name == "auto" and options.get("model") is not None:
+        # A named model decides the engine.
+        from bireader.translation.catalog import find_model
+
+        name = find_model(str(options["model"])).engine
     if name != "auto":
         engine: Engine = engine_class(name)(**options)
         return engine
     reasons: list[str] = []
     for candidate in AUTO_ORDER:
+        if candidate in exclude or candidate not in ENGINES:
+            continue
         status = engine_status(candidate)
         if not status.ready:
             fix = f" (fix: {status.fix})" if status.fix else ""

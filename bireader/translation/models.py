@@ -18,6 +18,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -87,8 +88,25 @@ class ArgosPackage:
         return f"{self.from_code}->{self.to_code}"
 
 
+MAX_METADATA_BYTES = 1024 * 1024
+"""A ``metadata.json`` larger than this is refused unread (real ones are under 1 KiB)."""
+MAX_UNPACKED_BYTES = 4 * 1024**3
+"""An archive that declares more than this, unpacked, is refused before unpacking."""
+MAX_RATIO = 20
+"""Nor one whose declared unpacked size is over this many times its own size (a zip bomb;
+model weights hardly compress, real packages unpack to under 2x)."""
+MAX_MEMBERS = 10_000
+STALE_SECONDS = 600
+"""A staging folder of an install whose process is gone, or older than this, is removed."""
+
+
 def _read_metadata(path: Path) -> dict[str, Any]:
     try:
+        if path.stat().st_size > MAX_METADATA_BYTES:
+            raise InputError(
+                f"{path}: metadata.json is {path.stat().st_size} bytes"
+                f" (at most {MAX_METADATA_BYTES} are read)"
+            )
         metadata = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise InputError(f"{path.parent}: not an Argos package (no metadata.json)") from exc
@@ -121,6 +139,18 @@ def packages_dir() -> Path:
     return data / "argos-translate" / "packages"
 
 
+def models_dir() -> Path:
+    """Where OPUS-MT and other CTranslate2 models are installed: ``BIREADER_MODELS_DIR``,
+    else ``bireader-models`` beside the Argos packages directory.
+
+    Not inside it: argostranslate reads every folder there as one of its packages.
+    """
+    env = os.environ.get("BIREADER_MODELS_DIR")
+    if env:
+        return Path(env).expanduser()
+    return packages_dir().parent / "bireader-models"
+
+
 def installed_packages(directory: Path | None = None) -> tuple[ArgosPackage, ...]:
     """Every readable package in ``directory`` (default :func:`packages_dir`), sorted by path."""
     root = directory if directory is not None else packages_dir()
@@ -137,7 +167,8 @@ def installed_packages(directory: Path | None = None) -> tuple[ArgosPackage, ...
     return tuple(found)
 
 
-def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+def version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """A sort key for versions: ``"1.10"`` after ``"1.9"``, ``"2020-08-18"`` by date."""
     return tuple((int(part), "") if part.isdigit() else (-1, part)
                  for part in re.split(r"[.+_-]", version))
 
@@ -153,12 +184,12 @@ def find_package(
     ]
     if not candidates:
         return None
-    return max(candidates, key=lambda pkg: (_version_key(pkg.package_version), pkg.path.name))
+    return max(candidates, key=lambda pkg: (version_key(pkg.package_version), pkg.path.name))
 
 
-def _checked_members(archive: zipfile.ZipFile, source: Path) -> str:
-    """Validate member names; return the single top-level directory name."""
-    tops: set[str] = set()
+def checked_names(archive: zipfile.ZipFile, source: Path) -> list[PurePosixPath]:
+    """Every member name, refusing any that would land outside the target or is a link."""
+    names: list[PurePosixPath] = []
     for info in archive.infolist():
         name = info.filename
         pure = PurePosixPath(name.replace("\\", "/"))
@@ -172,7 +203,49 @@ def _checked_members(archive: zipfile.ZipFile, source: Path) -> str:
             raise InputError(f"{source}: archive member {name!r} would escape the target directory")
         if stat.S_ISLNK(info.external_attr >> 16):
             raise InputError(f"{source}: archive member {name!r} is a symbolic link")
-        tops.add(pure.parts[0])
+        names.append(pure)
+    return names
+
+
+def check_archive_size(archive: zipfile.ZipFile, source: Path) -> int:
+    """Refuse an archive by what it declares, before anything is unpacked; return the total.
+
+    Python's zipfile never inflates a member past its declared size (and then fails its
+    CRC check), so the declared sizes bound what unpacking writes.
+    """
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise InputError(f"{source}: {len(infos)} archive members (at most {MAX_MEMBERS})")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise InputError(
+            f"{source}: unpacks to {total} bytes (at most {MAX_UNPACKED_BYTES} are accepted)"
+        )
+    packed = max(1, source.stat().st_size)
+    if total > 1024 * 1024 and total > MAX_RATIO * packed:
+        raise InputError(
+            f"{source}: unpacks to {total} bytes from {packed}, {total // packed} times its"
+            f" size (at most {MAX_RATIO}): a zip bomb or a damaged archive"
+        )
+    return total
+
+
+def read_member_json(archive: zipfile.ZipFile, name: str, source: Path) -> Any:
+    """Parse the JSON member ``name``, refusing one over :data:`MAX_METADATA_BYTES`."""
+    info = archive.getinfo(name)
+    if info.file_size > MAX_METADATA_BYTES:
+        raise InputError(
+            f"{source}: {name} is {info.file_size} bytes (at most {MAX_METADATA_BYTES})"
+        )
+    try:
+        return json.loads(archive.read(info).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{source}: unreadable {PurePosixPath(name).name}: {exc}") from exc
+
+
+def _checked_members(archive: zipfile.ZipFile, source: Path) -> str:
+    """Validate member names; return the single top-level directory name."""
+    tops = {pure.parts[0] for pure in checked_names(archive, source)}
     if len(tops) != 1:
         raise InputError(
             f"{source}: an .argosmodel holds exactly one top-level directory, found {len(tops)}"
@@ -183,13 +256,12 @@ def _checked_members(archive: zipfile.ZipFile, source: Path) -> str:
 
 def _validate_archive(archive: zipfile.ZipFile, source: Path) -> tuple[str, dict[str, Any]]:
     top = _checked_members(archive, source)
+    check_archive_size(archive, source)
     names = set(archive.namelist())
     try:
-        metadata = json.loads(archive.read(f"{top}/metadata.json").decode("utf-8"))
+        metadata = read_member_json(archive, f"{top}/metadata.json", source)
     except KeyError as exc:
         raise InputError(f"{source}: not an Argos package (no {top}/metadata.json)") from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"{source}: unreadable metadata.json: {exc}") from exc
     if not isinstance(metadata, dict):
         raise InputError(f"{source}: metadata.json is not a JSON object")
     if f"{top}/model/model.bin" not in names:
@@ -199,14 +271,87 @@ def _validate_archive(archive: zipfile.ZipFile, source: Path) -> tuple[str, dict
     return top, metadata
 
 
+def install_name(top: str, source: Path) -> str:
+    """The folder a package is installed as: its archive folder, never hidden.
+
+    Listing skips hidden folders (they are installs in progress), so a package whose
+    folder is ``.hidden`` is installed as ``hidden``.
+    """
+    name = top.lstrip(".")
+    if not name or name != name.strip() or "/" in name:
+        raise InputError(f"{source}: the archive's folder {top!r} is not a usable name")
+    return name
+
+
+_STAGING = (".install-", ".old-")
+
+
+def staging_dir(root: Path, prefix: str = ".install-") -> Path:
+    """A fresh hidden folder in ``root`` for unpacking, named after this process."""
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=root))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, but is another user's
+    return True
+
+
+def clean_stale(root: Path) -> list[Path]:
+    """Remove the staging folders of installs that were killed; return what was removed.
+
+    A folder ``.install-PID-*`` (or ``.old-PID-*``) is stale once process PID is gone;
+    one without a process id (older bireader) once it is :data:`STALE_SECONDS` old.
+    """
+    removed: list[Path] = []
+    try:
+        children = list(root.iterdir())
+    except OSError:
+        return removed
+    now = time.time()
+    for child in children:
+        prefix = next((p for p in _STAGING if child.name.startswith(p)), None)
+        if prefix is None or not child.is_dir() or child.is_symlink():
+            continue
+        pid_text = child.name[len(prefix):].split("-", 1)[0]
+        if pid_text.isdigit() and "-" in child.name[len(prefix):]:
+            stale = int(pid_text) != os.getpid() and not _alive(int(pid_text))
+        else:
+            try:
+                stale = now - child.stat().st_mtime > STALE_SECONDS
+            except OSError:
+                continue
+        if stale:
+            shutil.rmtree(child, ignore_errors=True)
+            log.info("removed %s, left by an interrupted install", child)
+            removed.append(child)
+    return removed
+
+
+def replace_dir(staged: Path, target: Path) -> None:
+    """Move ``staged`` to ``target``, replacing an existing ``target`` as one rename."""
+    if target.exists():
+        old = staging_dir(target.parent, ".old-")
+        os.replace(target, old / target.name)
+        os.replace(staged, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staged, target)
+
+
 def install_from_file(path: str | os.PathLike[str], directory: Path | None = None) -> ArgosPackage:
     """Validate and install a ``.argosmodel`` file; works offline.
 
     The archive must be a zip of one directory with ``metadata.json``,
-    ``model/model.bin`` and a tokenizer, and no member may point outside it.
-    It is unpacked next to its destination and renamed into place, so a failed
-    install leaves no half-written package; an installed package of the same
-    name is replaced.
+    ``model/model.bin`` and a tokenizer, and no member may point outside it; it is
+    refused by its declared sizes before anything is unpacked (see
+    :func:`check_archive_size`). It is unpacked next to its destination and renamed
+    into place, so a failed install leaves no half-written package; an installed
+    package of the same name is replaced. Folders a killed install left are removed.
     """
     source = Path(path)
     root = directory if directory is not None else packages_dir()
@@ -217,26 +362,21 @@ def install_from_file(path: str | os.PathLike[str], directory: Path | None = Non
     try:
         with zipfile.ZipFile(source) as archive:
             top, metadata = _validate_archive(archive, source)
-            ArgosPackage.from_metadata(root / top, metadata)
+            name = install_name(top, source)
+            ArgosPackage.from_metadata(root / name, metadata)
             root.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
+            clean_stale(root)
+            staging = staging_dir(root)
             try:
                 archive.extractall(staging)
-                target = root / top
-                if target.exists():
-                    old = Path(tempfile.mkdtemp(prefix=".old-", dir=root))
-                    os.replace(target, old / top)
-                    os.replace(staging / top, target)
-                    shutil.rmtree(old, ignore_errors=True)
-                else:
-                    os.replace(staging / top, target)
+                replace_dir(staging / top, root / name)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
         raise InputError(f"{source}: damaged zip archive: {exc}") from exc
     except OSError as exc:
         raise InputError(f"{source}: cannot install into {root}: {exc}") from exc
-    package = ArgosPackage.from_dir(root / top)
+    package = ArgosPackage.from_dir(root / name)
     log.info("installed Argos package %s (%s) in %s", package.code, package.pair, package.path)
     return package
 
@@ -315,7 +455,7 @@ def install_from_index(
         raise ModelNotInstalled(
             f"the Argos index {index_url} has no {from_code}->{to_code} package"
         )
-    best = max(matches, key=lambda p: _version_key(str(p.package_version)))
+    best = max(matches, key=lambda p: version_key(str(p.package_version)))
     try:
         downloaded = Path(best.download())
     except Exception as exc:  # argostranslate raises bare Exception on download failure

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bireader.errors import EngineError, TranslationFailed
+from bireader.errors import EngineError, InvalidOption, TranslationFailed
 from bireader.model import BilingualDocument, Document, Pair
 from bireader.translation.base import (
     Engine,
@@ -84,8 +84,24 @@ def translate(
                 f" with name, translate_batch() and provenance(), not {type(engine).__name__}"
             )
         store = _open_cache(cache, stack)
-        run = _Run(primary, store, fallback, stack)
-        results = run.translate_all([s.text for _, _, s in located], progress)
+        failed: tuple[str, ...] = ()
+        while True:
+            run = _Run(primary, store, fallback, stack)
+            try:
+                results = run.translate_all([s.text for _, _, s in located], progress)
+                break
+            except EngineError as exc:
+                # auto: an engine that fails at translation time is passed over like one
+                # that cannot start.
+                if engine != "auto" or isinstance(exc, InvalidOption):
+                    raise
+                failed = (*failed, primary.name)
+                try:
+                    primary = get_engine("auto", exclude=failed, **options)
+                except EngineError:
+                    raise exc from None
+                log.warning("engine %s failed (%s); using %s", failed[-1], exc, primary.name)
+                stack.callback(close_engine, primary)
         provenance = primary.provenance()
     pairs = tuple(
         Pair(

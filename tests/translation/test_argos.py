@@ -99,18 +99,24 @@ def test_same_output_in_a_fresh_process(argos_packages_dir: Path) -> None:
     assert result["out"] == ArgosEngine().translate_batch(SENTENCES)
 
 
-def test_importing_and_status_do_not_load_ctranslate2(argos_packages_dir: Path) -> None:
+def test_status_after_the_self_test_does_not_load_ctranslate2(argos_packages_dir: Path) -> None:
+    """Once a model's self-test verdict is recorded, `engines` reads it: no model is loaded."""
+    from bireader.translation.catalog import candidates, stored_verdict, verdict
+
+    (entry,) = candidates("argos")
+    assert verdict(entry) is not None and stored_verdict(entry) is not None
     code = (
         "import sys\n"
         "from bireader.translation.base import engine_status\n"
-        "assert engine_status('argos').ready\n"
-        "print('ctranslate2' in sys.modules, 'sentencepiece' in sys.modules)\n"
+        "status = engine_status('argos')\n"
+        "print(status.ready, 'self-test' in status.detail,"
+        " 'ctranslate2' in sys.modules, 'sentencepiece' in sys.modules)\n"
     )
     env = {**os.environ, "ARGOS_PACKAGES_DIR": str(argos_packages_dir)}
     run = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    assert run.stdout.split() == ["False", "False"]
+    assert run.stdout.split() == ["False", "True", "False", "False"]
 
 
 @pytest.mark.usefixtures("argos_packages_dir")
@@ -203,10 +209,20 @@ def test_provenance_names_package_and_options(argos_packages_dir: Path) -> None:
 
 
 @pytest.mark.usefixtures("argos_packages_dir")
-def test_status_ready_with_package() -> None:
+def test_a_degenerate_package_is_not_ready_but_usable_by_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Random weights fail the self-test: not ready (auto passes over it), the reason and
+    the fix said, and still built when asked for, with a warning."""
     status = ArgosEngine.status()
-    assert status.ready and status.fix is None
-    assert "es_en" in status.detail
+    assert not status.ready
+    assert "es_en" in status.detail and "fails its self-test" in status.detail
+    assert "--model" in status.detail
+    assert status.fix == "bireader models install opus-mt es en"
+    with caplog.at_level("WARNING", logger="bireader"):
+        engine = ArgosEngine()
+    assert "failed its self-test" in caplog.text
+    assert len(engine.translate_batch(SENTENCES)) == len(SENTENCES)
 
 
 @pytest.mark.usefixtures("no_argos_packages")
@@ -309,7 +325,10 @@ def test_model_bin_check_accepts_the_whole_file(argos_packages_dir: Path) -> Non
     (package,) = (p for p in argos_packages_dir.iterdir() if p.is_dir())
     model = package / "model" / "model.bin"
     assert model_bin_problem(model) is None
-    assert ArgosEngine.status().ready
+    from bireader.translation.argos import package_problem
+    from bireader.translation.models import ArgosPackage
+
+    assert package_problem(ArgosPackage.from_dir(package)) is None
 
 
 def _model_bin(version: int, weights: list[bytes], item_size: int = 4) -> bytes:
@@ -358,3 +377,170 @@ def test_auto_passes_over_a_broken_argos_package(
     engine = get_engine("auto")
     assert engine.name == "apertium"
     assert engine.translate_batch(["Hola."]) == ["Hello."]
+
+
+# -- issue 9: "ready" means loadable; a failure at translation time is an EngineError ----------
+
+
+def _zero_filled(package: Path) -> str:
+    """What an interrupted copy leaves: the right size, all zeros."""
+    model = package / "model" / "model.bin"
+    model.write_bytes(b"\0" * model.stat().st_size)
+    return "zero-filled"
+
+
+def _four_bytes(package: Path) -> str:
+    (package / "model" / "model.bin").write_bytes(struct.pack("<I", 6))
+    return "incomplete"
+
+
+def _no_config(package: Path) -> str:
+    (package / "model" / "config.json").unlink()
+    return "config.json is missing"
+
+
+def _bad_config(package: Path) -> str:
+    (package / "model" / "config.json").write_text('{"add_source_bos": fal')
+    return "config.json is not valid JSON"
+
+
+def _no_vocabulary(package: Path) -> str:
+    (package / "model" / "shared_vocabulary.json").unlink()
+    return "no vocabulary"
+
+
+def _bad_vocabulary(package: Path) -> str:
+    (package / "model" / "shared_vocabulary.json").write_text('["<unk>", "<s>"')
+    return "shared_vocabulary.json is not valid JSON"
+
+
+def _short_vocabulary(package: Path) -> str:
+    (package / "model" / "shared_vocabulary.json").write_text('["<unk>", "<s>", "</s>", "a"]')
+    return "vocabulary has 4 tokens"
+
+
+def _garbage_sentencepiece(package: Path) -> str:
+    (package / "sentencepiece.model").write_bytes(bytes(range(256)) * 40)
+    return "not a SentencePiece model"
+
+
+LOAD_FAILURES = [
+    _zero_filled, _four_bytes, _no_config, _bad_config, _no_vocabulary, _bad_vocabulary,
+    _short_vocabulary, _garbage_sentencepiece,
+]
+
+
+@pytest.mark.parametrize("damage", LOAD_FAILURES)
+def test_a_package_that_cannot_load_is_not_ready(
+    argos_packages_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: Callable[[Path], str],
+) -> None:
+    """Each of these was "ready" and then died in CTranslate2 (an IndexError traceback for
+    the zero-filled model.bin); now the status says why, and building it is an EngineError."""
+    reason = damage(_broken_copy(argos_packages_dir, tmp_path, monkeypatch))
+    status = ArgosEngine.status()
+    assert not status.ready
+    assert reason in status.detail, status.detail
+    with pytest.raises(ModelNotInstalled, match=reason):
+        ArgosEngine()
+
+
+@pytest.mark.parametrize("damage", [_zero_filled, _bad_vocabulary, _garbage_sentencepiece])
+def test_export_of_a_broken_package_is_one_line_exit_3(
+    argos_packages_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: Callable[[Path], str],
+) -> None:
+    damage(_broken_copy(argos_packages_dir, tmp_path, monkeypatch))
+    article = tmp_path / "a.txt"
+    article.write_text("Hola. ¿Qué tal?", encoding="utf-8")
+    command = Path(sys.executable).with_name("bireader")
+    run = subprocess.run(
+        [str(command), "export", str(article), "-o", str(tmp_path / "a.json"),
+         "--engine", "argos", "--no-cache"],
+        capture_output=True, text=True, timeout=120, env=dict(os.environ),
+    )
+    assert run.returncode == 3, run.stderr
+    assert "Traceback" not in run.stderr and run.stderr.count("\n") == 1, run.stderr
+    assert not (tmp_path / "a.json").exists()
+
+
+def test_the_loadability_verdict_is_kept_by_size_and_mtime(
+    argos_packages_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bireader.translation import catalog, ct2
+
+    package = _broken_copy(argos_packages_dir, tmp_path, monkeypatch)
+    calls: list[Path] = []
+    original = ct2.model_dir_problem
+
+    def counting(model_dir: Path) -> str | None:
+        calls.append(model_dir)
+        return original(model_dir)
+
+    monkeypatch.setattr(ct2, "model_dir_problem", counting)
+    (entry,) = catalog.candidates("argos")
+    assert entry.problem() is None and entry.problem() is None
+    assert len(calls) == 1
+    vocabulary = package / "model" / "shared_vocabulary.json"
+    vocabulary.write_text(vocabulary.read_text() + " ")  # same content, new size and mtime
+    assert entry.problem() is None
+    assert len(calls) == 2
+
+
+class _Exploding:
+    """A translator that fails as a damaged model does inside CTranslate2."""
+
+    def translate_batch(self, *args: Any, **kwargs: Any) -> Any:
+        raise IndexError("variable encoder/embeddings_0/weight not found")
+
+
+@pytest.mark.usefixtures("argos_packages_dir")
+def test_a_failure_while_translating_is_translation_failed() -> None:
+    from bireader.errors import TranslationFailed
+
+    engine = ArgosEngine()
+    engine._translator = _Exploding()
+    with pytest.raises(TranslationFailed, match="embeddings_0"):
+        engine.translate_batch(SENTENCES)
+
+
+def test_auto_falls_back_when_the_engine_fails_while_translating(
+    register_engines: Callable[..., Any],
+) -> None:
+    """An engine that starts but breaks on the document: auto goes on to the next one."""
+    import bireader
+    from bireader.errors import TranslationFailed
+    from bireader.model import Provenance
+    from bireader.translation.base import EngineStatus
+    from bireader.translation.pipeline import translate
+
+    class Breaks:
+        name = "argos"
+
+        @classmethod
+        def status(cls) -> EngineStatus:
+            return EngineStatus(cls.name, True, "loads")
+
+        def translate_batch(self, sentences: Any) -> list[str]:
+            raise TranslationFailed("CTranslate2 failed: IndexError")
+
+        def provenance(self) -> Provenance:
+            return Provenance(self.name, "1")
+
+    class Works(Breaks):
+        name = "apertium"
+
+        def translate_batch(self, sentences: Any) -> list[str]:
+            return [s.upper() for s in sentences]
+
+    register_engines(auto_order=("argos", "apertium"), argos=Breaks, apertium=Works)
+    document = bireader.read("Hola. ¿Qué tal?")
+    result = translate(document, "auto", cache=False)
+    assert result.provenance.engine == "apertium"
+    assert [p.target for p in result.pairs] == ["HOLA.", "¿QUÉ TAL?"]
+    with pytest.raises(TranslationFailed):
+        translate(document, "argos", cache=False)

@@ -1,7 +1,8 @@
 """The contract every translation engine meets, run over every registered engine.
 
 Engines not ready on this machine are skipped with the reason their ``status()`` gives.
-Argos runs against the tiny random-weight package of ``argos_packages_dir``: its output
+Argos and OPUS-MT run on the tiny random-weight models of ``argos_packages_dir`` and
+``opus_mt_models_dir``: their output
 is nonsense, so only structure is asserted, never words. A test double defined here runs
 too, so the contract itself is exercised even where no real engine is installed.
 """
@@ -22,6 +23,8 @@ from bireader.translation.pipeline import translate
 
 REPO = Path(__file__).resolve().parents[2]
 DOUBLE = "double"
+NEURAL = {"argos": "argos_packages_dir", "opus-mt": "opus_mt_models_dir"}
+"""Neural engines and the fixture installing their tiny random-weight model."""
 
 SENTENCES = [
     "Los colegios electorales abrieron a las 9.00 h del domingo.",
@@ -67,11 +70,14 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Any]:
     if name == DOUBLE:
         yield DoubleEngine()
         return
-    if name == "argos":
-        request.getfixturevalue("argos_packages_dir")
-    status = base.engine_status(name)
-    if not status.ready:
-        pytest.skip(f"{name} is not ready here: {status.detail} (fix: {status.fix})")
+    if name in NEURAL:
+        # The random-weight test models fail their self-test, so these engines are not
+        # "ready" (auto passes over them); asked for by name, they run.
+        request.getfixturevalue(NEURAL[name])
+    else:
+        status = base.engine_status(name)
+        if not status.ready:
+            pytest.skip(f"{name} is not ready here: {status.detail} (fix: {status.fix})")
     built = base.get_engine(name)
     yield built
     base.close_engine(built)
@@ -122,7 +128,9 @@ def test_provenance_shape(engine: Any) -> None:
 def test_status_shape(engine: Any) -> None:
     status = type(engine).status()
     assert isinstance(status, EngineStatus)
-    assert status.name == engine.name and status.ready
+    assert status.name == engine.name
+    # Ready, or (a random-weight model) not ready because its self-test failed.
+    assert status.ready or "fails its self-test" in status.detail
     assert isinstance(status.detail, str) and status.detail
 
 
@@ -167,7 +175,8 @@ def test_argos_end_to_end_with_cache(
 
     monkeypatch.setattr(ArgosEngine, "translate_batch", counting)
     document = bireader.read(REPO / "texts" / "miami-talks.es.txt")
-    first = translate(document, "auto", cache=tmp_path)  # auto: Argos is installed
+    # By name: auto passes over the random package, which fails its self-test.
+    first = translate(document, "argos", cache=tmp_path)
     assert first.provenance.engine == "argos"
     assert "random" in (first.provenance.model or "")
     assert [p.source for p in first.pairs] == list(document.sentences())

@@ -289,3 +289,93 @@ def test_damaged_archive_leaves_installed_package_untouched(
         models.install_from_file(damaged, root)
     assert (installed.model_dir / "model.bin").read_bytes() == before
     assert [p.name for p in root.iterdir()] == [installed.path.name]
+
+
+# -- issue 9: archive limits, stale staging folders, hidden names --------------------------------
+
+
+def _top(archive_path: Path) -> str:
+    with zipfile.ZipFile(archive_path) as archive:
+        return archive.namelist()[0].split("/")[0]
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(argos_package_file: Path, tmp_path: Path) -> None:
+    """40 MB of zeros deflate to about 40 KB: refused by its declared size/packed ratio."""
+    top = _top(argos_package_file)
+    bomb = tmp_path / "bomb.argosmodel"
+    with zipfile.ZipFile(argos_package_file) as src, zipfile.ZipFile(bomb, "w") as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.writestr(f"{top}/padding.bin", b"\0" * (40 * 1024 * 1024), zipfile.ZIP_DEFLATED)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    root = tmp_path / "packages"
+    with pytest.raises(InputError, match="zip bomb"):
+        models.install_from_file(bomb, root)
+    assert not root.exists() or list(root.iterdir()) == []
+
+
+def test_declared_size_over_the_cap_is_refused(
+    argos_package_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(models, "MAX_UNPACKED_BYTES", 1024)
+    with pytest.raises(InputError, match="at most 1024"):
+        models.install_from_file(argos_package_file, tmp_path / "packages")
+
+
+def test_a_huge_metadata_json_is_refused_unread(argos_package_file: Path, tmp_path: Path) -> None:
+    top = _top(argos_package_file)
+    padded = json.dumps({"from_code": "es", "to_code": "en"}).encode() + b" " * (3 * 1024 * 1024)
+    bad = _rezip(argos_package_file, tmp_path / "meta.argosmodel", drop="metadata.json",
+                 extra={f"{top}/metadata.json": padded})
+    with pytest.raises(InputError, match=r"metadata.json is \d+ bytes"):
+        models.install_from_file(bad, tmp_path / "packages")
+    # And on disk: an installed package whose metadata.json grew is skipped, not read.
+    root = tmp_path / "packages"
+    package = models.install_from_file(argos_package_file, root)
+    (package.path / "metadata.json").write_bytes(padded)
+    assert models.installed_packages(root) == ()
+
+
+def test_a_killed_install_leaves_nothing_the_next_one_keeps(
+    argos_package_file: Path, tmp_path: Path
+) -> None:
+    """kill -9 right after unpacking used to leave the whole package in .install-*."""
+    root = tmp_path / "packages"
+    code = (
+        "import os, zipfile, sys\n"
+        "from pathlib import Path\n"
+        "from bireader.translation import models\n"
+        "real = zipfile.ZipFile.extractall\n"
+        "def extract_then_die(self, *a, **k):\n"
+        "    real(self, *a, **k)\n"
+        "    os.kill(os.getpid(), 9)\n"
+        "zipfile.ZipFile.extractall = extract_then_die\n"
+        f"models.install_from_file({str(argos_package_file)!r}, Path({str(root)!r}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert run.returncode == -9
+    left = [p.name for p in root.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".install-")
+    # One of an older bireader (no process id in its name), long abandoned:
+    old = root / ".install-abc123"
+    old.mkdir()
+    os.utime(old, (1, 1))
+    # One of an install running right now in another process (this one): kept.
+    live = root / f".install-{os.getppid()}-xyz"
+    live.mkdir()
+    package = models.install_from_file(argos_package_file, root)
+    assert sorted(p.name for p in root.iterdir()) == sorted([package.path.name, live.name])
+
+
+def test_a_hidden_package_folder_installs_visibly(argos_package_file: Path, tmp_path: Path) -> None:
+    """A package whose folder is `.hidden` used to install but never list."""
+    top = _top(argos_package_file)
+    hidden = tmp_path / "hidden.argosmodel"
+    with zipfile.ZipFile(argos_package_file) as src, zipfile.ZipFile(hidden, "w") as out:
+        for info in src.infolist():
+            out.writestr(info.filename.replace(top, ".hidden", 1), src.read(info))
+    root = tmp_path / "packages"
+    package = models.install_from_file(hidden, root)
+    assert package.path == root / "hidden"
+    assert models.installed_packages(root) == (package,)
+    assert models.find_package("es", "en", root) == package
