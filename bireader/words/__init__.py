@@ -25,7 +25,7 @@ __all__ = ["ANALYSIS_VERSION", "analyze", "analyze_sentences", "status"]
 
 log = logging.getLogger("bireader")
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 """Bumped whenever the rules change what a word gets (old cache entries are then unused)."""
 
 
@@ -110,7 +110,7 @@ def analyze_sentences(
             reason = stream.ready()
             if reason is not None:
                 raise EngineUnavailable(f"word study needs Apertium: {reason}")
-            tokens = stream.analyse(todo)
+            tokens = stream.analyse(todo, keep=analysis.keep_unit)
             readings = [r for sentence in tokens for t in sentence for a in t.analyses for r in a]
             glossary = stream.lookup(readings)
             fresh = {

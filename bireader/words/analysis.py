@@ -53,6 +53,36 @@ _VERB_TAGS = frozenset({"vblex", "vbser", "vbhaver", "vbmod"})
 _NOMINAL_HEADS = frozenset({"det", "predet"})
 
 
+_PARTICLES = frozenset({"de", "a", "en", "con", "por", "para", "que", "sobre", "entre"})
+_ARTICLES = frozenset({"el", "la", "los", "las", "lo", "un", "una", "unos", "unas"})
+
+
+def keep_unit(reading: Reading) -> bool:
+    """Whether a multiword unit of the dictionary stays one word for the learner.
+
+    Kept: expressions with a meaning of their own (``rueda de prensa``, ``en vigor``,
+    ``a largo plazo``, ``hacer cumplir``). Split into their words: a verb and its
+    preposition (``depender de``), an adverb and its preposition (``dentro de``) and
+    an article and its word (``el mismo``): each word there keeps its own meaning.
+
+    >>> keep_unit(Reading("rueda de prensa", ("n", "f", "sg"), head="rueda"))
+    True
+    >>> keep_unit(Reading("depender de", ("vblex", "inf"), head="depender"))
+    False
+    >>> keep_unit(Reading("dentro de", ("pr",)))
+    False
+    """
+    words = reading.lemma.split()
+    if len(words) < 2:
+        return True
+    if reading.head:
+        tail = reading.lemma[len(reading.head) :].split()
+        return not all(word in _PARTICLES for word in tail)
+    if len(words) == 2 and words[1] in _PARTICLES:
+        return False
+    return words[0] not in _ARTICLES
+
+
 def is_word(token: Token) -> bool:
     """Whether a token is a word (letters or digits), not punctuation or a symbol."""
     if not any(ch.isalnum() for ch in token.surface):
@@ -92,6 +122,14 @@ def _rule(
     # finite verb ("el Gobierno", "la parte", "del cambio").
     if first.pos in _VERB_TAGS and prev is not None and prev.pos in _NOMINAL_HEADS:
         return _first(token, "n") or _first(token, "adj")
+    # The vosotros/tú imperative ("sed", "para") is all but absent from news text.
+    if first.pos in _VERB_TAGS and "imp" in first.tags and "p3" not in first.tags:
+        return next(
+            (a for a in token.analyses if "imp" not in a[0].tags or "p3" in a[0].tags), None
+        )
+    # Ordinals: the adjective reading ("primero"), not the apocopated determiner.
+    if first.pos == "det" and "ord" in first.tags:
+        return _first(token, "adj")
     return None
 
 
@@ -116,7 +154,14 @@ def build_words(
             _part_word(token.surface, start, end, r, glossary, following) for r in analysis
         )
         if len(parts) == 1:
-            words.append(parts[0])
+            word = parts[0]
+            if word.upos == "ADJ" and _nominal(chosen, i):
+                # "el medio dijeron": an adjective after a determiner, with no noun
+                # after it, is used as a noun.
+                noun = _first(token, "n")
+                if noun is not None:
+                    word = _part_word(token.surface, start, end, noun[0], glossary, following)
+            words.append(word)
             continue
         main_index = next((k for k, r in enumerate(analysis) if r.pos in _VERB_TAGS), 0)
         main = parts[main_index]
@@ -131,6 +176,14 @@ def build_words(
     return words
 
 
+def _nominal(chosen: Sequence[Analysis | None], i: int) -> bool:
+    before = chosen[i - 1] if i > 0 else None
+    if before is None or before[-1].pos not in _NOMINAL_HEADS:
+        return False
+    after = chosen[i + 1] if i + 1 < len(chosen) else None
+    return after is None or after[0].pos not in ("n", "adj", "np", "num")
+
+
 def _part_word(
     surface: str,
     start: int,
@@ -142,13 +195,36 @@ def _part_word(
     lemma = reading.lemma
     if lemma == "prpers":  # Apertium's placeholder lemma of personal pronouns
         lemma = _pronoun_lemma(surface, reading)
+    elif "pron" in reading.tags and lemma.endswith("se") and reading.pos in _VERB_TAGS:
+        lemma = lemma[:-2]  # a pronominal verb's lemma is its infinitive: "acercarse"
     tag = _upos(reading, following)
-    glosses = glossary.get(reading, ())
+    glosses = _with_bare_verbs(glossary.get(reading, ()))
+    if lemma in _COMPARATIVES:
+        glosses = tuple(dict.fromkeys(_COMPARATIVES[lemma] + glosses))
     if not glosses and reading.pos in ("prn", "rel"):
         glosses = _PRONOUN_GLOSSES.get(lemma, ())
     if reading.pos == "np" and not glosses:
         glosses = (surface,)
     return Word(surface, start, end, lemma, tag, ud.features(reading.tags), glosses)
+
+
+# Spanish's four synthetic comparatives: the dictionary glosses them as the positive.
+_COMPARATIVES: dict[str, tuple[str, ...]] = {
+    "mejor": ("better", "best"),
+    "peor": ("worse", "worst"),
+    "mayor": ("greater", "older", "larger", "elderly"),
+    "menor": ("smaller", "lesser", "younger", "minor"),
+}
+
+
+def _with_bare_verbs(glosses: tuple[str, ...]) -> tuple[str, ...]:
+    """ "want to" also as "want": a verb's gloss with its particle, then without."""
+    out: list[str] = []
+    for gloss in glosses:
+        out.append(gloss)
+        if gloss.endswith(" to") and " " not in gloss[:-3]:
+            out.append(gloss[:-3])
+    return tuple(dict.fromkeys(out))
 
 
 def _pronoun_lemma(surface: str, reading: Reading) -> str:
@@ -205,44 +281,75 @@ def _upos(reading: Reading, following: Sequence[Analysis | None]) -> str:
 # -- unknown words ---------------------------------------------------------------------------
 
 _GUESSES: tuple[tuple[str, str, str], ...] = (
-    # (ending, replacement, UPOS): longest first, so the most specific ending wins.
+    # (ending, lemma ending, UPOS), tried in order: the most specific endings first.
     ("aciones", "ación", "NOUN"),
     ("iciones", "ición", "NOUN"),
     ("mente", "mente", "ADV"),
-    ("aron", "ar", "VERB"),
-    ("ieron", "er", "VERB"),
-    ("ando", "ar", "VERB"),
-    ("iendo", "er", "VERB"),
     ("ábamos", "ar", "VERB"),
+    ("aron", "ar", "VERB"),
+    ("ieron", "ir", "VERB"),
+    ("ando", "ar", "VERB"),
+    ("iendo", "ir", "VERB"),
     ("aban", "ar", "VERB"),
     ("aba", "ar", "VERB"),
+    ("ió", "ir", "VERB"),
+    ("ó", "ar", "VERB"),
+    ("ados", "ar", "VERB"),
+    ("adas", "ar", "VERB"),
+    ("ado", "ar", "VERB"),
+    ("ada", "ar", "VERB"),
     ("ción", "ción", "NOUN"),
     ("sión", "sión", "NOUN"),
     ("dades", "dad", "NOUN"),
     ("dad", "dad", "NOUN"),
+    ("icos", "ico", "ADJ"),
+    ("icas", "ico", "ADJ"),
+    ("ores", "or", "NOUN"),
     ("ar", "ar", "VERB"),
     ("er", "er", "VERB"),
     ("ir", "ir", "VERB"),
+    ("les", "l", "NOUN"),
+    ("nes", "n", "NOUN"),
+    ("res", "r", "NOUN"),
+    ("des", "d", "NOUN"),
+    ("ces", "z", "NOUN"),
     ("os", "o", "NOUN"),
     ("as", "a", "NOUN"),
     ("es", "e", "NOUN"),
 )
+# Abbreviations the analyser does not know, with what they stand for.
+_ABBREVIATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "h": ("hora", "NOUN", ("hours", "o'clock")),
+    "art": ("artículo", "NOUN", ("article",)),
+    "prof": ("profesor", "NOUN", ("professor",)),
+    "p": ("p. m.", "NOUN", ("p.m.", "post meridiem")),
+    "m": ("p. m.", "NOUN", ("p.m.", "post meridiem")),
+    "ª": ("ª", "SYM", ("ordinal or abbreviation mark",)),
+    "º": ("º", "SYM", ("ordinal mark",)),
+    "etc": ("etcétera", "NOUN", ("etc.", "et cetera")),
+    "ej": ("ejemplo", "NOUN", ("example", "e.g.")),
+    "km": ("kilómetro", "NOUN", ("kilometre", "kilometer")),
+    "kg": ("kilogramo", "NOUN", ("kilogram",)),
+}
 
 
 def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
-    """A word the analyser does not know: a name, or a guess from its ending."""
+    """A word the analyser does not know: a name, an abbreviation or a guess from its ending."""
     text = token.surface
     if text.isdigit():
         return Word(text, start, end, text, "NUM", "NumType=Card", (), known=False)
+    lower = text.lower()
+    if lower in _ABBREVIATIONS and (lower != "m" or text == "m"):
+        lemma, tag, glosses = _ABBREVIATIONS[lower]
+        return Word(text, start, end, lemma, tag, "", glosses, known=False)
     if text[:1].isupper() and (not initial or len(text) > 1):
         return Word(text, start, end, text, "PROPN", "", (text,), known=False)
-    lower = text.lower()
     for ending, replacement, tag in _GUESSES:
         if lower.endswith(ending) and len(lower) > len(ending) + 2:
-            return Word(
-                text, start, end, lower[: -len(ending)] + replacement, tag, "", (), known=False
-            )
-    return Word(text, start, end, lower, "X", "", (), known=False)
+            lemma = lower[: -len(ending)] + replacement
+            return Word(text, start, end, lemma, tag, "", (), known=False)
+    tag = "NOUN" if lower.isalpha() and len(lower) > 2 else "X"
+    return Word(text, start, end, lower, tag, "", (), known=False)
 
 
 # -- glosses in context ------------------------------------------------------------------------

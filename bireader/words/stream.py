@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -151,30 +151,75 @@ def _run(command: list[str], data: bytes, what: str) -> str:
     return out.decode("utf-8", "replace")
 
 
-def analyse(sentences: Sequence[str]) -> list[list[Token]]:
-    """The tokens of each sentence (one process pipeline for all of them)."""
+def analyse(
+    sentences: Sequence[str],
+    *,
+    tagger: bool = True,
+    keep: Callable[[Reading], bool] | None = None,
+) -> list[list[Token]]:
+    """The tokens of each sentence (one process pipeline for all of them).
+
+    ``tagger=False`` skips the tagger: every token keeps the analyser's own order
+    (raw Apertium, the benchmark's baseline). ``keep`` decides which multiword units
+    stay one unit: the sentences holding one it refuses are analysed again (one more
+    process) with a superblank between its words, which the analyser never joins.
+    """
     found: dict[int, list[Token]] = {i: [] for i, s in enumerate(sentences) if not s.strip()}
     todo = [i for i in range(len(sentences)) if i not in found]
-    if todo:
-        failed = _analyse_into(found, todo, sentences)
-        for index in failed:  # a broken frame: retry alone, then give up loudly
-            if _analyse_into(found, [index], sentences):
-                raise TranslationFailed(
-                    f"apertium analysis could not be mapped to sentence {index + 1}: "
-                    f"{sentences[index][:60]!r}"
-                )
+    _analyse_all(found, todo, sentences, tagger, {})
+    if keep is not None:
+        breaks: dict[int, set[str]] = {}
+        for index in todo:
+            for token in found[index]:
+                if token.analyses and " " in token.surface:
+                    if not keep(token.analyses[0][0]):
+                        breaks.setdefault(index, set()).add(token.surface)
+        if breaks:
+            _analyse_all(found, sorted(breaks), sentences, tagger, breaks)
     return [found[i] for i in range(len(sentences))]
 
 
+def _analyse_all(
+    found: dict[int, list[Token]],
+    todo: list[int],
+    sentences: Sequence[str],
+    tagger: bool,
+    breaks: Mapping[int, set[str]],
+) -> None:
+    if not todo:
+        return
+    failed = _analyse_into(found, todo, sentences, tagger, breaks)
+    for index in failed:  # a broken frame: retry alone, then give up loudly
+        if _analyse_into(found, [index], sentences, tagger, breaks):
+            raise TranslationFailed(
+                f"apertium analysis could not be mapped to sentence {index + 1}: "
+                f"{sentences[index][:60]!r}"
+            )
+
+
+def _frame(index: int, sentence: str, breaks: set[str]) -> str:
+    chunk = encode(index, sentence, verbatim=_PROTECTED)
+    for surface in breaks:
+        if _escape(surface) == surface:  # plain words and spaces, as encode() wrote them
+            chunk = chunk.replace(surface, surface.replace(" ", "[] "))
+    return chunk + "\0"
+
+
 def _analyse_into(
-    found: dict[int, list[Token]], indices: list[int], sentences: Sequence[str]
+    found: dict[int, list[Token]],
+    indices: list[int],
+    sentences: Sequence[str],
+    tagger: bool,
+    breaks: Mapping[int, set[str]],
 ) -> list[int]:
     paths = stages()
-    data = "".join(encode(i, sentences[i], verbatim=_PROTECTED) + "\0" for i in indices).encode(
-        "utf-8", "replace"
+    data = "".join(_frame(i, sentences[i], breaks.get(i, set())) for i in indices)
+    script = 'lt-proc -z -w "$1"' + (' | apertium-tagger -z -g -f "$2"' if tagger else "")
+    out = _run(
+        ["sh", "-c", script, "sh", paths.automorf, paths.prob],
+        data.encode("utf-8", "replace"),
+        "apertium analysis",
     )
-    script = 'lt-proc -z -w "$1" | apertium-tagger -z -g -f "$2"'
-    out = _run(["sh", "-c", script, "sh", paths.automorf, paths.prob], data, "apertium analysis")
     chunks = out.split("\0")
     failed = []
     for position, index in enumerate(indices):

@@ -41,7 +41,7 @@ UPOS_TAGS = frozenset(
 """The 17 UD part-of-speech tags."""
 
 # The first tag of an analysis -> UPOS (verbs and a few others are refined by lemma).
-_POS = {
+UPOS_OF_TAG = {
     "n": "NOUN",
     "np": "PROPN",
     "adj": "ADJ",
@@ -120,7 +120,9 @@ def upos(tags: Sequence[str]) -> str:
     """The UD part of speech of an analysis' tags (``X`` when unknown)."""
     if not tags:
         return "X"
-    return _POS.get(tags[0], "X")
+    if tags[0] == "det" and "ord" in tags:
+        return "ADJ"  # ordinals ("último", "primer") are adjectives in UD
+    return UPOS_OF_TAG.get(tags[0], "X")
 
 
 def features(tags: Sequence[str]) -> str:

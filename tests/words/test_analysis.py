@@ -188,3 +188,28 @@ def test_the_cache_serves_a_second_run(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_plain_words_for_a_learner() -> None:
     said = by_text(words_of("Dijeron que no."))["Dijeron"]
     assert describe(said.upos, said.features) == "verb · preterite · 3rd person plural"
+
+
+def test_units_whose_words_keep_their_meaning_are_split() -> None:
+    words = by_text(words_of("Todo depende de ti y está dentro de la casa; es el mismo."))
+    assert (words["depende"].lemma, words["depende"].upos) == ("depender", "VERB")
+    assert "depende de" not in words and words["de"].upos == "ADP"
+    assert words["dentro"].lemma == "dentro" and "dentro de" not in words
+    assert words["mismo"].lemma == "mismo"
+
+
+def test_ordinals_are_adjectives_and_pronominal_verbs_have_their_infinitive() -> None:
+    words = by_text(words_of("Es la primera vez y la última, y la tormenta se acerca."))
+    assert (words["primera"].lemma, words["primera"].upos) == ("primero", "ADJ")
+    assert words["última"].upos == "ADJ"
+    assert words["acerca"].lemma == "acercar"
+
+
+def test_a_vosotros_imperative_is_not_chosen_over_a_noun() -> None:
+    words = by_text(words_of("Beber agua aunque no se tenga sed."))
+    assert (words["sed"].lemma, words["sed"].upos) == ("sed", "NOUN")
+
+
+def test_abbreviations_are_glossed() -> None:
+    words = by_text(words_of("Abrieron a las 9.00 h del domingo."))
+    assert words["h"].glosses[0] == "hours" and words["h"].known is False
