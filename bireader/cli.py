@@ -298,12 +298,19 @@ def translation_options(command: _F) -> _F:
     return cast(_F, wrapped)
 
 
-def read_and_translate(file: str, choice: TranslationChoice, *, bilingual: bool = False) -> Any:
+def read_and_translate(
+    file: str,
+    choice: TranslationChoice,
+    *,
+    bilingual: bool = False,
+    on_read: Callable[[Any], None] | None = None,
+) -> Any:
     """FILE read (``bireader.reading.open_input``) and translated as ``choice`` says.
 
     With ``bilingual``, a bilingual input (bireader's JSON, a TMX) is returned as it
     is, nothing to translate, so the translation options are refused; without, the
-    input must be an article. A progress bar shows on a TTY.
+    input must be an article. A progress bar shows on a TTY. ``on_read(document)``
+    runs once the article is read, before it is translated (to start work beside it).
     """
     from bireader.model import BilingualDocument
     from bireader.reading import open_input, read
@@ -320,6 +327,8 @@ def read_and_translate(file: str, choice: TranslationChoice, *, bilingual: bool 
         document = given
     else:
         document = read(_input_source(file), format=choice.input_format)
+    if on_read is not None:
+        on_read(document)
     with progress_bar("Translating") as progress:
         options = {"model": choice.model} if choice.model is not None else {}
         return translate(

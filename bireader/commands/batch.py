@@ -159,8 +159,9 @@ def batch_command(
                 label="Translating",
                 file=sys.stderr,
                 show_pos=True,
-                item_show_func=lambda _: f"{sentences} sentences"
-                + (f", {len(failed)} failed" if failed else ""),
+                item_show_func=lambda _: (
+                    f"{sentences} sentences" + (f", {len(failed)} failed" if failed else "")
+                ),
             )
             bar.__enter__()
         for result in results:

@@ -26,12 +26,18 @@ def _explained(file: str, choice: TranslationChoice) -> Any:
 
     A bilingual .json or .tmx written by bireader is used as it is (no translation).
     """
-    from bireader.words import analyze
+    from bireader.words import Pending, analyze, begin
 
-    bi = read_and_translate(file, choice, bilingual=True)
+    pending: list[Pending] = []
+
+    def start(document: Any) -> None:
+        # The analysis runs beside the translation: both are mostly Apertium processes.
+        pending.append(begin(document, cache=choice.cache))
+
+    bi = read_and_translate(file, choice, bilingual=True, on_read=start)
     if bi.pairs and all(pair.words for pair in bi.pairs):
         return bi
-    return analyze(bi, cache=choice.cache)
+    return analyze(bi, cache=choice.cache, pending=pending[0] if pending else None)
 
 
 @click.command("words")

@@ -15,13 +15,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import threading
 from collections.abc import Sequence
 from typing import Any, overload
 
 from bireader.errors import EngineUnavailable
 from bireader.model import BilingualDocument, Document, Word
 
-__all__ = ["ANALYSIS_VERSION", "analyze", "analyze_sentences", "status"]
+__all__ = ["ANALYSIS_VERSION", "Pending", "analyze", "analyze_sentences", "begin", "status"]
 
 log = logging.getLogger("bireader")
 
@@ -36,20 +37,63 @@ def status() -> str | None:
     return stream.ready()
 
 
+class Pending:
+    """An analysis running in a background thread (:func:`begin`); pass it to ``analyze``."""
+
+    def __init__(self, sentences: Sequence[str], cache: bool) -> None:
+        self._sentences = list(sentences)
+        self._cache = cache
+        self._result: dict[str, list[Word]] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True, name="bireader-words")
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._result = _raw_words(self._sentences, self._cache)
+        except BaseException as exc:  # re-raised in the caller's thread
+            self._error = exc
+
+    def result(self) -> dict[str, list[Word]]:
+        """Each sentence's words (offsets within the sentence); raises what the thread raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
+def begin(doc: Document, *, cache: bool = True) -> Pending:
+    """Start analysing ``doc``'s sentences in a background thread, e.g. while it is
+    being translated; ``analyze(bi, pending=...)`` then waits for it.
+
+    >>> import bireader
+    >>> doc = bireader.read("Hola.")
+    >>> pending = begin(doc)  # doctest: +SKIP
+    >>> bi = bireader.analyze(bireader.translate(doc), pending=pending)  # doctest: +SKIP
+    """
+    return Pending([s.text for s in doc.sentences()], cache)
+
+
 @overload
-def analyze(doc: BilingualDocument, *, cache: bool = True) -> BilingualDocument: ...
+def analyze(
+    doc: BilingualDocument, *, cache: bool = True, pending: Pending | None = None
+) -> BilingualDocument: ...
 @overload
-def analyze(doc: Document, *, cache: bool = True) -> tuple[tuple[Word, ...], ...]: ...
+def analyze(
+    doc: Document, *, cache: bool = True, pending: Pending | None = None
+) -> tuple[tuple[Word, ...], ...]: ...
 
 
 def analyze(
-    doc: BilingualDocument | Document, *, cache: bool = True
+    doc: BilingualDocument | Document, *, cache: bool = True, pending: Pending | None = None
 ) -> BilingualDocument | tuple[tuple[Word, ...], ...]:
     """Explain every word of ``doc``.
 
     A :class:`~bireader.model.BilingualDocument` comes back as a new value whose pairs
     carry ``words``, glosses ordered by each sentence's translation and words the
-    translation left in Spanish marked ``untranslated``. A plain
+    translation left in Spanish marked ``untranslated``. ``pending`` is an analysis
+    :func:`begin` started beside the translation (its sentences are not redone). A plain
     :class:`~bireader.model.Document` gives one tuple of words per sentence, in order,
     glosses in the dictionary's order. ``cache=False`` neither reads nor fills the
     translation cache. Raises :class:`~bireader.errors.EngineUnavailable` without
@@ -68,6 +112,7 @@ def analyze(
             [s.start for s in sources],
             [pair.target for pair in doc.pairs],
             cache=cache,
+            pending=pending,
         )
         pairs = tuple(
             dataclasses.replace(pair, words=words)
@@ -76,7 +121,9 @@ def analyze(
         return dataclasses.replace(doc, pairs=pairs)
     sentences = list(doc.sentences())
     return tuple(
-        analyze_sentences([s.text for s in sentences], [s.start for s in sentences], cache=cache)
+        analyze_sentences(
+            [s.text for s in sentences], [s.start for s in sentences], cache=cache, pending=pending
+        )
     )
 
 
@@ -86,18 +133,35 @@ def analyze_sentences(
     translations: Sequence[str] | None = None,
     *,
     cache: bool = True,
+    pending: Pending | None = None,
 ) -> list[tuple[Word, ...]]:
     """The words of each sentence; spans shifted by ``offsets`` (default 0).
 
     With ``translations`` (one per sentence), glosses are ordered by them and
     untranslated words marked.
     """
-    from bireader.words import analysis, stream
+    from bireader.words import analysis
 
     offsets = list(offsets) if offsets is not None else [0] * len(sentences)
+    raw = pending.result() if pending is not None else {}
+    missing = [s for s in sentences if s not in raw]
+    if missing:
+        raw = {**raw, **_raw_words(missing, cache)}
+    result: list[tuple[Word, ...]] = []
+    for index, sentence in enumerate(sentences):
+        english = translations[index] if translations is not None else ""
+        result.append(tuple(_place(w, offsets[index], english, analysis) for w in raw[sentence]))
+    return result
+
+
+def _raw_words(sentences: Sequence[str], cache: bool) -> dict[str, list[Word]]:
+    """Each sentence's words, offsets within the sentence, glosses in dictionary order:
+    from the cache, else from one Apertium run for all the sentences missing there."""
+    from bireader.words import analysis, stream
+
     raw: dict[str, list[Word]] = {}
     store = _open_cache() if cache else None
-    signature = _signature()
+    signature = _signature() if cache else ""
     try:
         if store is not None:
             for source, data in store.get_analyses(signature, sentences).items():
@@ -110,9 +174,7 @@ def analyze_sentences(
             reason = stream.ready()
             if reason is not None:
                 raise EngineUnavailable(f"word study needs Apertium: {reason}")
-            tokens = stream.analyse(todo, keep=analysis.keep_unit)
-            readings = [r for sentence in tokens for t in sentence for a in t.analyses for r in a]
-            glossary = stream.lookup(readings)
+            tokens, glossary = stream.analyse_document(todo, keep=analysis.keep_unit)
             fresh = {
                 source: analysis.build_words(found, glossary, 0)
                 for source, found in zip(todo, tokens, strict=True)
@@ -129,11 +191,7 @@ def analyze_sentences(
     finally:
         if store is not None:
             store.close()
-    result: list[tuple[Word, ...]] = []
-    for index, sentence in enumerate(sentences):
-        english = translations[index] if translations is not None else ""
-        result.append(tuple(_place(w, offsets[index], english, analysis) for w in raw[sentence]))
-    return result
+    return raw
 
 
 def _place(word: Word, offset: int, english: str, analysis: Any) -> Word:

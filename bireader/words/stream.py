@@ -18,9 +18,14 @@ form is the source text itself, so ``sentence[start:end] == surface``.
 
 from __future__ import annotations
 
+import os
 import re
+import selectors
 import shutil
 import subprocess
+import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -126,29 +131,133 @@ def ready() -> str | None:
     return None
 
 
-def _run(command: list[str], data: bytes, what: str) -> str:
-    timeout = 30.0 + len(data) / 2000
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise TranslationFailed(f"cannot run {what}: {exc}") from exc
-    try:
-        out, err = process.communicate(data, timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        _kill_group(process)
-        raise TranslationFailed(f"{what} did not finish within {timeout:.0f} s") from exc
-    if process.returncode != 0:
-        lines = err.decode("utf-8", "replace").strip().splitlines()
-        raise TranslationFailed(
-            f"{what} failed: {lines[0] if lines else f'exit status {process.returncode}'}"
-        )
-    return out.decode("utf-8", "replace")
+class _Process:
+    """A running Apertium program in null-flush mode: ask it chunk by chunk.
+
+    Every chunk written ends with a NUL and every answer does too, so one process
+    serves several rounds (the analysis and the re-analysis of split units) and can
+    be started before its input is known (the dictionary, while the analysis runs):
+    the transducer is loaded once, in parallel with the other work.
+    """
+
+    def __init__(self, command: list[str], what: str) -> None:
+        self.what = what
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close()/kill())
+        try:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._err,
+                start_new_session=True,  # so a timeout can stop the whole pipeline
+            )
+        except OSError as exc:
+            self._err.close()
+            raise TranslationFailed(f"cannot run {what}: {exc}") from exc
+        self._pending = b""
+
+    def ask(self, chunks: Sequence[str]) -> list[str]:
+        """Write each chunk + NUL; return the answers (one per chunk)."""
+        process = self._process
+        assert process.stdin is not None and process.stdout is not None
+        data = "".join(chunk + "\0" for chunk in chunks).encode("utf-8", "replace")
+        timeout = 30.0 + len(data) / 2000
+        failure: list[BaseException] = []
+
+        def write() -> None:
+            try:
+                assert process.stdin is not None
+                process.stdin.write(data)
+                process.stdin.flush()
+            except OSError as exc:  # the process died: reported below
+                failure.append(exc)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        deadline = time.monotonic() + timeout
+        answers: list[bytes] = []
+        buffer = self._pending
+        fd = process.stdout.fileno()
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            while len(answers) < len(chunks):
+                if b"\0" in buffer:
+                    answer, buffer = buffer.split(b"\0", 1)
+                    answers.append(answer)
+                    continue
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.kill()
+                    raise TranslationFailed(f"{self.what} did not finish within {timeout:.0f} s")
+                if not selector.select(left):
+                    continue
+                block = os.read(fd, 1 << 16)
+                if not block:
+                    self.kill()
+                    raise TranslationFailed(f"{self.what} failed: {self._error()}")
+                buffer += block
+        writer.join()
+        self._pending = buffer
+        return [answer.decode("utf-8", "replace") for answer in answers]
+
+    def _error(self) -> str:
+        self._err.seek(0)
+        lines = self._err.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[0] if lines else f"exit status {self._process.poll()}"
+
+    def kill(self) -> None:
+        if self._process.poll() is None:
+            _kill_group(self._process)
+        self._err.close()
+
+    def close(self) -> None:
+        """End the input, wait for the process; a failure exit is an error."""
+        process = self._process
+        try:
+            assert process.stdin is not None
+            process.stdin.close()
+            process.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.kill()
+            return
+        code = process.returncode
+        detail = self._error() if code else ""
+        self._err.close()
+        if code:
+            raise TranslationFailed(f"{self.what} failed: {detail}")
+
+    def __enter__(self) -> _Process:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.close()
+        else:
+            self.kill()
+
+
+def _analyser(tagger: bool) -> _Process:
+    paths = stages()
+    script = 'lt-proc -z -w "$1"' + (' | apertium-tagger -z -g -f "$2"' if tagger else "")
+    return _Process(["sh", "-c", script, "sh", paths.automorf, paths.prob], "apertium analysis")
+
+
+def _dictionary() -> _Process:
+    return _Process(["lt-proc", "-z", "-b", stages().autobil], "apertium dictionary lookup")
+
+
+def analyse_document(
+    sentences: Sequence[str], *, keep: Callable[[Reading], bool] | None = None
+) -> tuple[list[list[Token]], dict[Reading, tuple[str, ...]]]:
+    """Tokens of each sentence and the dictionary's glosses of all their readings.
+
+    The analyser and the dictionary start together, once per document.
+    """
+    with _analyser(True) as analyser, _dictionary() as dictionary:
+        tokens = _analyse_with(analyser, sentences, keep)
+        readings = [r for sentence in tokens for t in sentence for a in t.analyses for r in a]
+        glossary = _lookup_with(dictionary, readings)
+    return tokens, glossary
 
 
 def analyse(
@@ -161,36 +270,42 @@ def analyse(
 
     ``tagger=False`` skips the tagger: every token keeps the analyser's own order
     (raw Apertium, the benchmark's baseline). ``keep`` decides which multiword units
-    stay one unit: the sentences holding one it refuses are analysed again (one more
-    process) with a superblank between its words, which the analyser never joins.
+    stay one unit: the sentences holding one it refuses are analysed again (by the
+    same process) with a superblank between its words, which the analyser never joins.
     """
+    with _analyser(tagger) as analyser:
+        return _analyse_with(analyser, sentences, keep)
+
+
+def _analyse_with(
+    analyser: _Process, sentences: Sequence[str], keep: Callable[[Reading], bool] | None
+) -> list[list[Token]]:
     found: dict[int, list[Token]] = {i: [] for i, s in enumerate(sentences) if not s.strip()}
     todo = [i for i in range(len(sentences)) if i not in found]
-    _analyse_all(found, todo, sentences, tagger, {})
+    _analyse_all(analyser, found, todo, sentences, {})
     if keep is not None:
         breaks: dict[int, set[str]] = {}
         for index in todo:
             for token in found[index]:
-                if token.analyses and " " in token.surface:
-                    if not keep(token.analyses[0][0]):
-                        breaks.setdefault(index, set()).add(token.surface)
+                if token.analyses and " " in token.surface and not keep(token.analyses[0][0]):
+                    breaks.setdefault(index, set()).add(token.surface)
         if breaks:
-            _analyse_all(found, sorted(breaks), sentences, tagger, breaks)
+            _analyse_all(analyser, found, sorted(breaks), sentences, breaks)
     return [found[i] for i in range(len(sentences))]
 
 
 def _analyse_all(
+    analyser: _Process,
     found: dict[int, list[Token]],
     todo: list[int],
     sentences: Sequence[str],
-    tagger: bool,
     breaks: Mapping[int, set[str]],
 ) -> None:
     if not todo:
         return
-    failed = _analyse_into(found, todo, sentences, tagger, breaks)
+    failed = _analyse_into(analyser, found, todo, sentences, breaks)
     for index in failed:  # a broken frame: retry alone, then give up loudly
-        if _analyse_into(found, [index], sentences, tagger, breaks):
+        if _analyse_into(analyser, found, [index], sentences, breaks):
             raise TranslationFailed(
                 f"apertium analysis could not be mapped to sentence {index + 1}: "
                 f"{sentences[index][:60]!r}"
@@ -202,28 +317,19 @@ def _frame(index: int, sentence: str, breaks: set[str]) -> str:
     for surface in breaks:
         if _escape(surface) == surface:  # plain words and spaces, as encode() wrote them
             chunk = chunk.replace(surface, surface.replace(" ", "[] "))
-    return chunk + "\0"
+    return chunk
 
 
 def _analyse_into(
+    analyser: _Process,
     found: dict[int, list[Token]],
     indices: list[int],
     sentences: Sequence[str],
-    tagger: bool,
     breaks: Mapping[int, set[str]],
 ) -> list[int]:
-    paths = stages()
-    data = "".join(_frame(i, sentences[i], breaks.get(i, set())) for i in indices)
-    script = 'lt-proc -z -w "$1"' + (' | apertium-tagger -z -g -f "$2"' if tagger else "")
-    out = _run(
-        ["sh", "-c", script, "sh", paths.automorf, paths.prob],
-        data.encode("utf-8", "replace"),
-        "apertium analysis",
-    )
-    chunks = out.split("\0")
+    chunks = analyser.ask([_frame(i, sentences[i], breaks.get(i, set())) for i in indices])
     failed = []
-    for position, index in enumerate(indices):
-        chunk = chunks[position] if position < len(chunks) else ""
+    for chunk, index in zip(chunks, indices, strict=True):
         tokens = _parse_chunk(chunk, index, sentences[index])
         if tokens is None:
             failed.append(index)
@@ -307,11 +413,17 @@ def _parse_analysis(text: str) -> Analysis:
 
 def lookup(readings: Iterable[Reading]) -> dict[Reading, tuple[str, ...]]:
     """English translations of each reading, in the dictionary's order (one process)."""
+    with _dictionary() as dictionary:
+        return _lookup_with(dictionary, readings)
+
+
+def _lookup_with(
+    dictionary: _Process, readings: Iterable[Reading]
+) -> dict[Reading, tuple[str, ...]]:
     todo = list(dict.fromkeys(r for r in readings if r.tags))
     if not todo:
         return {}
-    data = "".join(f"^{r.bidix_key()}$\n" for r in todo).encode("utf-8", "replace")
-    out = _run(["lt-proc", "-b", stages().autobil], data, "apertium dictionary lookup")
+    out = dictionary.ask(["".join(f"^{r.bidix_key()}$\n" for r in todo)])[0]
     units = _split_units(out)
     if len(units) != len(todo):
         raise TranslationFailed(

@@ -179,7 +179,7 @@ def test_the_cache_serves_a_second_run(monkeypatch: pytest.MonkeyPatch) -> None:
 
     text = "Las negociaciones se consideran delicadas."
     first = analyze_sentences([text], [3])
-    monkeypatch.setattr(stream, "analyse", lambda *a, **k: pytest.fail("not cached"))
+    monkeypatch.setattr(stream, "analyse_document", lambda *a, **k: pytest.fail("not cached"))
     assert analyze_sentences([text], [3]) == first
     with pytest.raises(pytest.fail.Exception):
         analyze_sentences([text], [3], cache=False)
@@ -213,3 +213,11 @@ def test_a_vosotros_imperative_is_not_chosen_over_a_noun() -> None:
 def test_abbreviations_are_glossed() -> None:
     words = by_text(words_of("Abrieron a las 9.00 h del domingo."))
     assert words["h"].glosses[0] == "hours" and words["h"].known is False
+
+
+def test_an_analysis_begun_beside_the_translation_gives_the_same_words() -> None:
+    from bireader.words import begin
+
+    bi = bilingual("El Gobierno dio una rueda de prensa.", "The Government gave a press conference.")
+    pending = begin(bi.document, cache=False)
+    assert analyze(bi, cache=False, pending=pending) == analyze(bi, cache=False)
