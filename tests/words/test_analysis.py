@@ -218,6 +218,8 @@ def test_abbreviations_are_glossed() -> None:
 def test_an_analysis_begun_beside_the_translation_gives_the_same_words() -> None:
     from bireader.words import begin
 
-    bi = bilingual("El Gobierno dio una rueda de prensa.", "The Government gave a press conference.")
+    bi = bilingual(
+        "El Gobierno dio una rueda de prensa.", "The Government gave a press conference."
+    )
     pending = begin(bi.document, cache=False)
     assert analyze(bi, cache=False, pending=pending) == analyze(bi, cache=False)
