@@ -92,7 +92,6 @@ class Raw:
     name: str
     suffix: str
     path: Path | None = None
-    size: int | None = None
 
 
 def load(source: Source, *, defer: frozenset[str] = frozenset()) -> Raw:
@@ -162,7 +161,7 @@ def _read_path(path: Path, defer: frozenset[str]) -> Raw:
                 raise IsADirectoryError(name)
             with path.open("rb"):
                 pass  # readable
-            return Raw(None, name, suffix, path, info.st_size)
+            return Raw(None, name, suffix, path)
         with path.open("rb") as stream:
             data = _read_capped(stream, name)
     except FileNotFoundError as exc:
