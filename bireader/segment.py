@@ -56,8 +56,11 @@ _QUOTES = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|‘[^‘’\n]*’|\"[^
 # a capital, a digit or an opening mark) up to the dash of its narrator's aside before a
 # lowercase word: "—Tengo frío. Cierra la ventana —pidió la niña." The turn is one
 # quotation whose frame is the aside.
+# Speech introduced by a colon and a dash runs to the next dash or the end of the line:
+# "Y dijo: —Aquí nací yo. Aquí moriré."
 _DIALOGUE = re.compile(
     r"(?<!\S)[—–](?=[¿¡«“\"'(]*[A-ZÁÉÍÓÚÜÑ0-9])[^—–\n]*\s(?=[—–][^\W\d_A-ZÁÉÍÓÚÜÑ])"
+    r"|(?<=:)\s*[—–](?=[¿¡«“\"'(]*[A-ZÁÉÍÓÚÜÑ0-9])[^—–\n]*"
 )
 _ATTRIBUTION = re.compile(rf"[\s{_INVISIBLE}]*(?:[,;:]|[—–]?[\s{_INVISIBLE}]*(?P<w>[^\W\d_]))")
 # What may stand between a list number and the start of its segment (or a colon).

@@ -46,9 +46,8 @@ ABBREVIATIONS: Final[dict[str, Kind]] = {
             ap disp adic trans derog let lit cap caps vol vols fasc fol f.º lib t.º tít secc sig
             sigs sgte ss fig figs tab ec eq tel telf teléf tfno tlf ext aprox admón adm dpto
             depto dto dcha dcho izq izqda izqdo izda izdo máx mín doc docs ed eds edic edit coord
-            trad pról supl sup inf cód reg res ord circ instr acdo ayto expte exp rev ene feb abr
-            may jun jul ago sep sept oct nov dic lun mié mier jue vie sáb sab hab cra ud uds vd
-            vds esp gob int ref pto hnos trim ejerc cta cte ctvo fact fra sp spp subsp var prov
+            trad pról supl sup inf cód reg res ord circ instr acdo ayto expte exp rev hab cra ud
+            uds vd vds esp gob int ref pto hnos trim ejerc cta cte ctvo fact fra sp spp subsp var prov
             pral ppal ob op loc f.j cía c.ª sdad inc ltd ltda corp bibl bo cl diag ef edo fca
             imp impr impto secret vta vto ctv cje excl del pdo rte test.º
         """),
@@ -64,6 +63,7 @@ ABBREVIATIONS: Final[dict[str, Kind]] = {
             a.de.c d.de.c u.s.a bs.as cit ib ibíd íd al ál min seg mill bill ptas pts cts cént
             dls dól q.e.p.d d.e.p q.d.g e.p.d s.f s.n s.e.u.o r.i.p q.e.s.m q.b.s.m q.e.g.e
             s.s.s k.o p.d p.s p.v.p r.p.m incl
+            ene feb abr may jun jul ago sep sept oct nov dic lun mié mier jue vie sáb sab
         """),
         "final",
     ),
@@ -89,7 +89,7 @@ STARTERS: Final = frozenset(
         otros otras todo toda todos todas cada muchos muchas pocos algunos algunas ninguno nadie
         nada él ella ellos ellas yo usted ustedes allí aquí después antes luego mientras incluso
         sólo solo más menos muy pues porque dicha dicho dichos dichas tal tales ambos ambas
-        varios varias
+        varios varias aún todavía quizá quizás nunca siempre jamás apenas casi hace
     """)
 )
 
