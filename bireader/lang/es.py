@@ -47,7 +47,8 @@ ABBREVIATIONS: Final[dict[str, Kind]] = {
             sigs sgte ss fig figs tab ec eq tel telf teléf tfno tlf ext aprox admón adm dpto
             depto dto dcha dcho izq izqda izqdo izda izdo máx mín doc docs ed eds edic edit coord
             trad pról supl sup inf cód reg res ord circ instr acdo ayto expte exp rev hab cra ud
-            uds vd vds esp gob int ref pto hnos trim ejerc cta cte ctvo fact fra sp spp subsp var prov
+            uds vd vds esp gob int ref pto hnos trim ejerc cta cte ctvo fact fra sp spp subsp var
+            prov
             pral ppal ob op loc f.j cía c.ª sdad inc ltd ltda corp bibl bo cl diag ef edo fca
             imp impr impto secret vta vto ctv cje excl del pdo rte test.º
         """),
