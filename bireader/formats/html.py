@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import logging
 import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import PurePath
@@ -56,28 +59,76 @@ def _clean(text: str) -> str:
 
 
 def write(
-    bi: BilingualDocument, stream: IO[bytes], *, layout: str = "side-by-side", **options: Any
+    bi: BilingualDocument,
+    stream: IO[bytes],
+    *,
+    layout: str | None = "side-by-side",
+    **options: Any,
 ) -> None:
-    """Write the reader page of ``bi`` to the binary ``stream`` as UTF-8."""
-    page = render(bi, layout=layout, **options)
+    """Write the reader page of ``bi`` to the binary ``stream`` as UTF-8, block by block.
+
+    The page around the article is built as a tree; the article's blocks are built and
+    written a few at a time (a long paragraph a few hundred sentences at a time), so
+    memory stays flat in the number of sentences.
+    """
+    layout, title = _options(layout, options)
+    root = build_tree(bi, layout=layout, title=title, blocks=False)
+    article, style = root.find(".//article"), root.find("head/style")
+    assert article is not None and style is not None
+    longest = max((len(pairs) for _, pairs in bi.blocks()), default=0)
+
+    def css() -> None:
+        for piece in _css_pieces(longest):
+            xf.write(piece)  # raw: <style> content is not escaped
+
     try:
-        stream.write(page.encode("utf-8"))
+        with etree.htmlfile(stream, encoding="utf-8") as xf:
+            xf.write_doctype("<!DOCTYPE html>")
+            _emit(xf, root, {style: css, article: lambda: _write_article(xf, bi, title)})
+        stream.write(b"\n")
     except OSError as exc:
         raise ExportError(f"cannot write the HTML page: {exc.strerror or exc}") from exc
+    _log.debug("HTML reader page: %d pairs, layout %s", len(bi.pairs), layout)
 
 
 def render(bi: BilingualDocument, **options: Any) -> str:
     """The reader page of ``bi`` as a string (``layout=``, ``title=`` override the defaults)."""
+    buffer = io.BytesIO()
+    write(bi, buffer, **options)
+    return buffer.getvalue().decode("utf-8")
+
+
+def _options(layout: str | None, options: Mapping[str, Any]) -> tuple[str, str | None]:
     reject_options(FORMAT, {k: v for k, v in options.items() if k not in _OPTIONS})
-    layout = options.get("layout") or "side-by-side"
+    layout = layout or "side-by-side"
     if layout not in LAYOUTS:
         raise InvalidOption(f"html: unknown layout {layout!r} (known: {', '.join(LAYOUTS)})")
-    root = build_tree(bi, layout=layout, title=options.get("title"))
-    page = str(lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")) + "\n"
-    _log.debug(
-        "HTML reader page: %d pairs, %d characters, layout %s", len(bi.pairs), len(page), layout
-    )
-    return page
+    title: str | None = options.get("title")
+    return layout, title
+
+
+def _attrib(element: Element) -> dict[str, str]:
+    return {str(key): str(value) for key, value in element.attrib.items()}
+
+
+def _emit(xf: Any, element: Element, fills: Mapping[Element, Callable[[], None]]) -> None:
+    """Write ``element`` to the incremental writer ``xf``; for an element of ``fills``
+    (``element`` or a descendant), ``fills[it]()`` writes its content instead."""
+    fill = next((f for target, f in fills.items() if target is element), None)
+    if fill is not None:
+        with xf.element(element.tag, _attrib(element)):
+            fill()
+    elif not any(node is target for node in element.iterdescendants() for target in fills):
+        xf.write(element)  # with its tail
+        return
+    else:
+        with xf.element(element.tag, _attrib(element)):
+            if element.text:
+                xf.write(element.text)
+            for child in element:
+                _emit(xf, child, fills)
+    if element.tail:
+        xf.write(element.tail)
 
 
 def page_title(bi: BilingualDocument) -> str:
@@ -160,32 +211,46 @@ def _asset(name: str) -> str:
         raise ExportError(f"the HTML reader's {name} is missing from the installation") from exc
 
 
-def _order_css(max_sentences: int) -> str:
+def _order_css(max_sentences: int) -> Iterator[str]:
+    """The ordering rules, in pieces of a thousand (a long paragraph needs one per sentence)."""
     # Interleaved layouts turn each block into a flex column; ordering sentence k of
     # the source side (2k-1) before sentence k of the target side (2k) puts every
     # translation under its sentence while the DOM keeps whole paragraphs per language.
-    return "".join(
-        f".s:nth-child({k}){{order:{2 * k - 1}}}.t:nth-child({k}){{order:{2 * k}}}"
-        for k in range(2, max_sentences + 1)
-    )
+    for first in range(2, max_sentences + 1, 1000):
+        yield "".join(
+            f".s:nth-child({k}){{order:{2 * k - 1}}}.t:nth-child({k}){{order:{2 * k}}}"
+            for k in range(first, min(first + 1000, max_sentences + 1))
+        )
+
+
+def _css_pieces(max_sentences: int) -> Iterator[str]:
+    yield _asset("reader.css")
+    yield from _order_css(max_sentences)
+    yield "\n"
 
 
 def build_tree(
-    bi: BilingualDocument, *, layout: str = "side-by-side", title: str | None = None
+    bi: BilingualDocument,
+    *,
+    layout: str = "side-by-side",
+    title: str | None = None,
+    blocks: bool = True,
 ) -> Element:
-    """The page as an lxml element tree (``render`` serializes it)."""
+    """The page as an lxml element tree; with ``blocks=False`` the article is left empty
+    and so is the style (``write`` streams both)."""
     doc = bi.document
     source_lang = doc.lang or "es"
     target_lang = bi.target_lang or "en"
     title_text = title or page_title(bi)
 
-    blocks = list(bi.blocks())
-    longest = max((len(pairs) for _, pairs in blocks), default=0)
-    css = _asset("reader.css") + _order_css(longest) + "\n"
+    longest = max((len(pairs) for _, pairs in bi.blocks()), default=0)
     js = _asset("reader.js")
-    for code, tag in ((css, "</style"), (js, "</script")):
+    for code, tag in ((_asset("reader.css"), "</style"), (js, "</script")):
         if tag in code.lower():
             raise ExportError(f"the reader's inline code must not contain {tag!r}")
+    css_digest = hashlib.sha256()
+    for piece in _css_pieces(longest):
+        css_digest.update(piece.encode("utf-8"))
 
     # The page's identity for the reader's saved mode: a mode chosen on one page
     # must not override the layout another page was exported with.
@@ -204,14 +269,15 @@ def build_tree(
     policy = (
         "default-src 'none'; "
         f"script-src {csp_hash(js)}; "
-        f"style-src {csp_hash(css)}; "
+        f"style-src 'sha256-{base64.b64encode(css_digest.digest()).decode('ascii')}'; "
         "base-uri 'none'; form-action 'none'"
     )
     _sub(head, "meta", {"http-equiv": "Content-Security-Policy", "content": policy})
     _sub(head, "meta", name="generator", content=f"bireader {bi.bireader_version}")
     _sub(head, "meta", name="color-scheme", content="light dark")
     _sub(head, "title", text=title_text)
-    _sub(head, "style", text=css)
+    # Streamed by ``write``: the rules grow with the longest paragraph.
+    _sub(head, "style", text="".join(_css_pieces(longest)) if blocks else "")
     _sub(head, "script", text=js)
 
     body = _sub(root, "body")
@@ -219,14 +285,12 @@ def build_tree(
     _controls(body, layout, words is not None)
     main = _sub(body, "main", id="text")
     article = _sub(main, "article", {"class": "doc"})
-    _article(article, bi, source_lang, target_lang, title)
-    hint = etree.Element("p", {"class": "hint reveal-only"})
-    hint.text = "Click or tap a sentence, or press Enter on it, to see its translation."
-    title_element = article.find(".//h1")
-    if title_element is not None:
-        title_element.addnext(hint)
-    else:
-        article.insert(0, hint)
+    if blocks:
+        for part in _article(bi, source_lang, target_lang, title):
+            if isinstance(part, _LongBlock):
+                part.build(article)
+            else:
+                article.append(part)
     _footer(body, bi)
     if words is not None:
         # Last in the page: parsing it cannot hold back the first paint of the text.
@@ -509,32 +573,114 @@ def _controls(body: Element, layout: str, words: bool = False) -> None:
     _sub(body, "p", {"class": "sr-only", "id": "status", "aria-live": "polite"})
 
 
+_HINT = "Click or tap a sentence, or press Enter on it, to see its translation."
+_CHUNK = 256
+"""Sentences of one long block built and written at a time."""
+
+
+def _hint() -> Element:
+    hint = etree.Element("p", {"class": "hint reveal-only"})
+    hint.text = _HINT
+    return hint
+
+
+def _write_article(xf: Any, bi: BilingualDocument, title: str | None) -> None:
+    """The article's parts written one at a time (``write``)."""
+    for part in _article(bi, bi.document.lang or "es", bi.target_lang or "en", title):
+        if isinstance(part, _LongBlock):
+            part.write(xf)
+        else:
+            xf.write(part)
+
+
+@dataclass(frozen=True, slots=True)
+class _LongBlock:
+    """A block with more sentences than ``_CHUNK``: built, or written, a chunk at a time."""
+
+    block: Block
+    pairs: tuple[Pair, ...]
+    h1_used: bool
+    marked: bool
+    number: int
+    text: str
+    langs: tuple[str, str]
+
+    def _element(self, parent: Element) -> Element:
+        element = _block_element(parent, self.block, self.h1_used)
+        if self.marked:
+            element.set("class", "blk marked")
+        return element
+
+    def build(self, parent: Element) -> None:
+        _fill(self._element(parent), self.block, self.pairs, self.text, self.number, *self.langs)
+
+    def write(self, xf: Any) -> None:
+        scratch = etree.Element("div")
+        element = self._element(scratch)
+        first = self.pairs[:_CHUNK]
+        _fill(element, self.block, first, self.text, self.number, *self.langs)
+        source, target = element[0], element[1]
+        chunks = range(0, len(self.pairs), _CHUNK)
+
+        def side(index: int) -> None:
+            for start in chunks:
+                part = etree.Element("div")
+                holder = _block_element(part, self.block, self.h1_used)
+                pairs = self.pairs[start : start + _CHUNK]
+                _fill(holder, self.block, pairs, self.text, self.number + start, *self.langs)
+                spans = holder[index]
+                if spans.text:
+                    xf.write(spans.text)
+                for span in spans:
+                    xf.write(span)
+                if start + _CHUNK < len(self.pairs):
+                    xf.write(" ")  # what the next sentence's predecessor carries as tail
+
+        def both() -> None:
+            if element.text:
+                xf.write(element.text)
+            for index, child in enumerate(element):
+                if child is source or child is target:
+                    _emit(xf, child, {child: lambda index=index: side(index)})  # type: ignore[misc]
+                else:
+                    xf.write(child)
+
+        for span in list(source) + list(target):  # only the two sides' own tags are kept
+            source.remove(span) if span.getparent() is source else target.remove(span)
+        _emit(xf, scratch[0], {element: both})
+
+
 def _article(
-    article: Element,
     bi: BilingualDocument,
     source_lang: str,
     target_lang: str,
     title: str | None = None,
-) -> None:
+) -> Iterator[Element | _LongBlock]:
+    """The article's children in order, each complete when yielded (the hint included)."""
     doc = bi.document
+    hint_due = True
     first_heading_is_title = bool(doc.blocks) and doc.blocks[0].kind == "heading"
     if not first_heading_is_title:
         # Every page gets one h1: the article's own title, or a quiet kicker naming the file.
+        holder = etree.Element("article")
         if title:
-            _sub(article, "h1", {"class": "kicker"}, text=title)
+            _sub(holder, "h1", {"class": "kicker"}, text=title)
         elif doc.title and doc.title.strip():
             _sub(
-                article,
+                holder,
                 "h1",
                 {"class": "doc-title", "lang": source_lang},
                 text=" ".join(doc.title.split()),
             )
         elif doc.source and not doc.source.startswith("<") and humanize_file_name(doc.source):
-            _sub(article, "h1", {"class": "kicker"}, text=page_title(bi))
+            _sub(holder, "h1", {"class": "kicker"}, text=page_title(bi))
         else:
             # Named after its first words, which are right below: a heading for screen
             # readers only, not the same words twice on screen.
-            _sub(article, "h1", {"class": "sr-only"}, text=page_title(bi))
+            _sub(holder, "h1", {"class": "sr-only"}, text=page_title(bi))
+        yield holder[0]
+        yield _hint()
+        hint_due = False
     h1_used = not first_heading_is_title
     container: Element | None = None
     container_kind = ""
@@ -542,21 +688,44 @@ def _article(
     for block, pairs in bi.blocks():
         if not pairs and not doc.text[block.start : block.end].strip():
             continue
+        marked = block.kind == "list_item" and bool(
+            _OWN_MARKER.match(doc.text, block.start, block.end)
+        )
         if block.kind in ("list_item", "quote"):
             if container is None or container_kind != block.kind:
-                container = _sub(article, "ul" if block.kind == "list_item" else "blockquote")
+                if container is not None:
+                    yield container
+                container = etree.Element("ul" if block.kind == "list_item" else "blockquote")
                 container_kind = block.kind
             parent = container
         else:
+            if container is not None:
+                yield container
             container, container_kind = None, ""
-            parent = article
-        element = _block_element(parent, block, h1_used)
-        if block.kind == "list_item" and _OWN_MARKER.match(doc.text, block.start, block.end):
-            # "1. Guarde..." keeps its number in both languages: no bullet on top of it.
-            element.set("class", "blk marked")
+            parent = etree.Element("article")
+        heading_h1 = block.kind == "heading" and not h1_used
+        if parent is not container and len(pairs) > _CHUNK:
+            yield _LongBlock(
+                block, pairs, h1_used, marked, number, doc.text, (source_lang, target_lang)
+            )
+        else:
+            element = _block_element(parent, block, h1_used)
+            if marked:
+                # "1. Guarde..." keeps its number in both languages: no bullet on top of it.
+                element.set("class", "blk marked")
+            _fill(element, block, pairs, doc.text, number, source_lang, target_lang)
+            if parent is not container:
+                yield parent[0]
+        number += len(pairs)
         if block.kind == "heading":
             h1_used = True
-        number = _fill(element, block, pairs, doc.text, number, source_lang, target_lang)
+        if hint_due and heading_h1:
+            yield _hint()
+            hint_due = False
+    if container is not None:
+        yield container
+    if hint_due:
+        yield _hint()
 
 
 def _block_element(parent: Element, block: Block, h1_used: bool) -> Element:

@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -55,6 +55,13 @@ _log = logging.getLogger(__name__)
 
 def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, Any]:
     """The JSON-ready value of ``bi``: plain dicts, lists, strings and numbers."""
+    value = _head(bi, include_text)
+    value["pairs"] = [_pair_to_dict(i, p) for i, p in enumerate(bi.pairs)]
+    return value
+
+
+def _head(bi: BilingualDocument, include_text: bool) -> dict[str, Any]:
+    """Everything but the pairs, keys in the written order (``"pairs"`` holds None)."""
     doc = bi.document
     document: dict[str, Any] = {
         "source": doc.source,
@@ -76,23 +83,7 @@ def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, An
             {"index": i, "kind": b.kind, "start": b.start, "end": b.end}
             for i, b in enumerate(doc.blocks)
         ],
-        "pairs": [
-            {
-                "index": i,
-                "source": p.source.text,
-                "target": p.target,
-                "start": p.source.start,
-                "end": p.source.end,
-                "block_index": p.block_index,
-                "block_kind": p.block_kind,
-                "engine": p.engine,
-                "flags": list(p.flags),
-                "words": [word_to_dict(w) for w in p.words],
-                **({} if p.link is None else {"link": p.link}),
-                **({} if p.confidence is None else {"confidence": p.confidence}),
-            }
-            for i, p in enumerate(bi.pairs)
-        ],
+        "pairs": None,
         "provenance": {
             "engine": prov.engine,
             "engine_version": prov.engine_version,
@@ -102,6 +93,51 @@ def to_dict(bi: BilingualDocument, *, include_text: bool = True) -> dict[str, An
             "signature": prov.signature(),
         },
     }
+
+
+def _pair_to_dict(index: int, pair: Pair) -> dict[str, Any]:
+    return {
+        "index": index,
+        "source": pair.source.text,
+        "target": pair.target,
+        "start": pair.source.start,
+        "end": pair.source.end,
+        "block_index": pair.block_index,
+        "block_kind": pair.block_kind,
+        "engine": pair.engine,
+        "flags": list(pair.flags),
+        "words": [word_to_dict(w) for w in pair.words],
+        **({} if pair.link is None else {"link": pair.link}),
+        **({} if pair.confidence is None else {"confidence": pair.confidence}),
+    }
+
+
+_PAIRS_MARK = json.dumps("\x00bireader pairs\x00")
+"""Where the pairs go in the head's JSON (a string no field of ``_head`` can hold)."""
+
+
+def iter_json(
+    bi: BilingualDocument, *, indent: int | None = 2, include_text: bool = True
+) -> Iterator[str]:
+    """``dumps(bi)`` in pieces, one pair at a time: memory stays flat in the number of pairs.
+
+    The pieces join to exactly what ``json.dumps(to_dict(bi), indent=indent)`` writes.
+    """
+    head = _head(bi, include_text)
+    head["pairs"] = "\x00bireader pairs\x00"
+    before, after = json.dumps(head, ensure_ascii=False, indent=indent).split(_PAIRS_MARK)
+    yield before
+    if not bi.pairs:
+        yield "[]"
+    else:
+        pad = "" if indent is None else "\n" + " " * (2 * indent)
+        yield "["
+        for i, pair in enumerate(bi.pairs):
+            item = json.dumps(_pair_to_dict(i, pair), ensure_ascii=False, indent=indent)
+            separator = ("," if indent is not None else ", ") if i else ""
+            yield separator + pad + item.replace("\n", pad) if pad else separator + item
+        yield "]" if indent is None else "\n" + " " * indent + "]"
+    yield after
 
 
 def word_to_dict(word: Word) -> dict[str, Any]:
@@ -181,7 +217,10 @@ def dumps(bi: BilingualDocument, *, indent: int | None = 2, include_text: bool =
     Only lone surrogates, which UTF-8 cannot encode, are written as ``\\udXXX`` escapes,
     so the file is valid UTF-8 and reads back to the same strings.
     """
-    text = json.dumps(to_dict(bi, include_text=include_text), ensure_ascii=False, indent=indent)
+    return _escape_surrogates("".join(iter_json(bi, indent=indent, include_text=include_text)))
+
+
+def _escape_surrogates(text: str) -> str:
     return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -193,10 +232,18 @@ def write(
     include_text: bool = True,
     **options: Any,
 ) -> None:
-    """Write ``bi`` as UTF-8 JSON to the binary ``stream``."""
+    """Write ``bi`` as UTF-8 JSON to the binary ``stream``, a few pairs at a time."""
     reject_options(FORMAT, options)
-    stream.write(dumps(bi, indent=indent, include_text=include_text).encode("utf-8"))
-    stream.write(b"\n")
+    pending: list[str] = []
+    size = 0
+    for piece in iter_json(bi, indent=indent, include_text=include_text):
+        pending.append(piece)
+        size += len(piece)
+        if size > 1 << 16:
+            stream.write(_escape_surrogates("".join(pending)).encode("utf-8"))
+            pending, size = [], 0
+    pending.append("\n")
+    stream.write(_escape_surrogates("".join(pending)).encode("utf-8"))
 
 
 def loads(text: str | bytes) -> BilingualDocument:
