@@ -593,9 +593,12 @@ def _write_article(xf: Any, bi: BilingualDocument, title: str | None) -> None:
             xf.write(part)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _LongBlock:
-    """A block with more sentences than ``_CHUNK``: built, or written, a chunk at a time."""
+    """A block with more sentences than ``_CHUNK``: built, or written, a chunk at a time.
+
+    ``end`` is the last sentence number used, once built or written.
+    """
 
     block: Block
     pairs: tuple[Pair, ...]
@@ -604,6 +607,7 @@ class _LongBlock:
     number: int
     text: str
     langs: tuple[str, str]
+    end: int = 0
 
     def _element(self, parent: Element) -> Element:
         element = _block_element(parent, self.block, self.h1_used)
@@ -611,30 +615,48 @@ class _LongBlock:
             element.set("class", "blk marked")
         return element
 
+    def _chunks(self) -> list[tuple[int, int]]:
+        """``(start, stop)`` of each chunk; a merged link (one row) is never split."""
+        pairs, bounds, start = self.pairs, [], 0
+        while start < len(pairs):
+            stop = min(start + _CHUNK, len(pairs))
+            while stop < len(pairs) and pairs[stop].link is not None and (
+                pairs[stop].link == pairs[stop - 1].link
+            ):
+                stop += 1
+            bounds.append((start, stop))
+            start = stop
+        return bounds
+
     def build(self, parent: Element) -> None:
-        _fill(self._element(parent), self.block, self.pairs, self.text, self.number, *self.langs)
+        element = self._element(parent)
+        self.end = _fill(element, self.block, self.pairs, self.text, self.number, *self.langs)
 
     def write(self, xf: Any) -> None:
         scratch = etree.Element("div")
         element = self._element(scratch)
-        first = self.pairs[:_CHUNK]
+        chunks = self._chunks()
+        first = self.pairs[chunks[0][0] : chunks[0][1]]
         _fill(element, self.block, first, self.text, self.number, *self.langs)
         source, target = element[0], element[1]
-        chunks = range(0, len(self.pairs), _CHUNK)
+        numbers = [self.number]  # the number each chunk starts after, found by the first side
 
         def side(index: int) -> None:
-            for start in chunks:
-                part = etree.Element("div")
-                holder = _block_element(part, self.block, self.h1_used)
-                pairs = self.pairs[start : start + _CHUNK]
-                _fill(holder, self.block, pairs, self.text, self.number + start, *self.langs)
+            for n, (start, stop) in enumerate(chunks):
+                holder = _block_element(etree.Element("div"), self.block, self.h1_used)
+                after = _fill(
+                    holder, self.block, self.pairs[start:stop], self.text, numbers[n], *self.langs
+                )
+                if index == 0:
+                    numbers.append(after)
                 spans = holder[index]
                 if spans.text:
                     xf.write(spans.text)
                 for span in spans:
                     xf.write(span)
-                if start + _CHUNK < len(self.pairs):
+                if stop < len(self.pairs):
                     xf.write(" ")  # what the next sentence's predecessor carries as tail
+            self.end = numbers[-1]
 
         def both() -> None:
             if element.text:
@@ -705,18 +727,19 @@ def _article(
             parent = etree.Element("article")
         heading_h1 = block.kind == "heading" and not h1_used
         if parent is not container and len(pairs) > _CHUNK:
-            yield _LongBlock(
+            long_block = _LongBlock(
                 block, pairs, h1_used, marked, number, doc.text, (source_lang, target_lang)
             )
+            yield long_block  # the consumer builds or writes it before asking for more
+            number = long_block.end
         else:
             element = _block_element(parent, block, h1_used)
             if marked:
                 # "1. Guarde..." keeps its number in both languages: no bullet on top of it.
                 element.set("class", "blk marked")
-            _fill(element, block, pairs, doc.text, number, source_lang, target_lang)
+            number = _fill(element, block, pairs, doc.text, number, source_lang, target_lang)
             if parent is not container:
                 yield parent[0]
-        number += len(pairs)
         if block.kind == "heading":
             h1_used = True
         if hint_due and heading_h1:
