@@ -1,8 +1,10 @@
 """A persistent translation cache: one SQLite file in the user cache directory.
 
-Entries are keyed by the engine's provenance signature (engine, engine and model
-versions, options) and a hash of the source sentence, so a change of model or
-option never returns a stale translation. The file lives in
+Pure storage: entries are keyed by a signature string the caller builds (the
+pipeline's holds the engine's provenance, its engine and model versions, options and
+the quality guard's version) and a hash of the source sentence, so a change of model,
+option or guard never returns a stale translation; the cache never judges an entry.
+The file lives in
 ``platformdirs.user_cache_dir("bireader")`` unless ``BIREADER_CACHE_DIR`` or an
 explicit path says otherwise.
 
@@ -37,13 +39,13 @@ from pathlib import Path
 from types import TracebackType
 
 from bireader.errors import CacheError
-from bireader.translation.guard import GUARD_VERSION, check
 
 log = logging.getLogger(__name__)
 
 CACHE_ENV = "BIREADER_CACHE_DIR"
 FILENAME = "translations.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: no ``guard`` column (the guard version is part of every signature)."""
 BUSY_TIMEOUT_MS = 30_000
 # SQLite limits the number of host parameters in one statement; stay well below it.
 _CHUNK = 500
@@ -55,7 +57,6 @@ CREATE TABLE IF NOT EXISTS translations (
     target      TEXT    NOT NULL,
     flags       TEXT    NOT NULL,
     engine      TEXT    NOT NULL,
-    guard       INTEGER NOT NULL,
     created     REAL    NOT NULL,
     PRIMARY KEY (signature, source_hash)
 ) WITHOUT ROWID
@@ -302,16 +303,14 @@ class TranslationCache:
                 chunk = hashes[i : i + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(
-                    "SELECT source_hash, target, flags, engine, guard FROM translations"
+                    "SELECT source_hash, target, flags, engine FROM translations"
                     f" WHERE signature = ? AND source_hash IN ({marks})",
                     [signature, *chunk],
                 ).fetchall()
-                for digest, target, flags, engine, guard in rows:
+                for digest, target, flags, engine in rows:
                     source = by_hash[bytes(digest)]
                     stored = tuple(f for f in flags.split(",") if f)
-                    # Flags from an older guard are recomputed rather than trusted.
-                    kept = stored if guard == GUARD_VERSION else check(source, target)
-                    found[source] = CachedTranslation(source, target, kept, engine)
+                    found[source] = CachedTranslation(source, target, stored, engine)
         except sqlite3.Error as exc:
             self._fail(exc)
             return {}
@@ -323,8 +322,7 @@ class TranslationCache:
             return
         now = time.time()
         rows = [
-            (signature, source_hash(e.source), e.target, ",".join(e.flags), e.engine,
-             GUARD_VERSION, now)
+            (signature, source_hash(e.source), e.target, ",".join(e.flags), e.engine, now)
             for e in entries
         ]
         if not rows:
@@ -333,8 +331,8 @@ class TranslationCache:
             with _transaction(conn):
                 conn.executemany(
                     "INSERT OR REPLACE INTO translations"
-                    " (signature, source_hash, target, flags, engine, guard, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " (signature, source_hash, target, flags, engine, created)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
                     rows,
                 )
         except sqlite3.Error as exc:

@@ -200,21 +200,27 @@ class _Run:
         return results
 
     def _signature(self, engine: Engine) -> str:
+        """The cache key of ``engine``'s outputs: its provenance and the guard version.
+
+        The flags stored with an output are the guard's verdict, so an entry of another
+        guard version is simply not found: the cache itself never judges an entry.
+        """
+        from bireader.translation.guard import GUARD_VERSION
+
         key = id(engine)
         if key not in self._signatures:
-            self._signatures[key] = engine.provenance().signature()
+            signature = engine.provenance().signature()
+            self._signatures[key] = f"{signature}|guard={GUARD_VERSION}"
         return self._signatures[key]
 
     def _kept_signature(self) -> str:
         """The cache key of the translations finally kept with this primary engine.
 
-        What is kept depends on the guard and on whether fallback was allowed, so both
-        are part of the key. A warm run then needs no retry and builds no other engine.
+        What is kept also depends on whether fallback was allowed, so that is part of
+        the key. A warm run then needs no retry and builds no other engine.
         """
-        from bireader.translation.guard import GUARD_VERSION
-
         fallback = "on" if self.fallback else "off"
-        return f"{self._signature(self.primary)}|guard={GUARD_VERSION}|fallback={fallback}"
+        return f"{self._signature(self.primary)}|fallback={fallback}"
 
     def _attempt(
         self, engine: Engine, texts: Sequence[str], *, cached: bool = True

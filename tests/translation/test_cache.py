@@ -67,14 +67,26 @@ def test_many_sources_in_one_lookup(tmp_path: Path) -> None:
     assert all(got[s].target == s.upper() for s in sources)
 
 
-def test_flags_of_an_older_guard_are_recomputed(tmp_path: Path) -> None:
+def test_the_cache_is_pure_storage(tmp_path: Path) -> None:
+    """Flags come back as stored: judging an entry (e.g. by guard version) is the
+    caller's business, through the signature."""
+    with TranslationCache(tmp_path / "c.sqlite3") as cache:
+        cache.put_many("sig|guard=1", [entry("Hola.", "", ("stale",))])
+        assert cache.get_many("sig|guard=1", ["Hola."])["Hola."].flags == ("stale",)
+        assert cache.get_many("sig|guard=2", ["Hola."]) == {}
+
+
+def test_a_cache_of_the_old_layout_is_replaced(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
-    with TranslationCache(path) as cache:
-        cache.put_many("sig", [entry("Hola.", "", ("stale",))])
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE translations SET guard = guard - 1")
+        conn.execute(
+            "CREATE TABLE translations (signature TEXT, source_hash BLOB, target TEXT,"
+            " flags TEXT, engine TEXT, guard INTEGER, created REAL)"
+        )
+        conn.execute("PRAGMA user_version = 1")
     with TranslationCache(path) as cache:
-        assert cache.get_many("sig", ["Hola."])["Hola."].flags == ("empty",)
+        cache.put_many("sig", [entry("Hola.", "Hello.")])
+        assert cache.get_many("sig", ["Hola."])["Hola."].target == "Hello."
 
 
 def test_info_and_clear(tmp_path: Path) -> None:
@@ -186,7 +198,7 @@ def test_a_locked_database_is_bypassed_not_moved_aside(
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("PRAGMA busy_timeout = 0")
     other.execute("BEGIN EXCLUSIVE")
-    other.execute("INSERT INTO translations VALUES ('sig2', x'00', 't', '', 'e', 0, 0)")
+    other.execute("INSERT INTO translations VALUES ('sig2', x'00', 't', '', 'e', 0)")
     monkeypatch.setattr(cache_module, "BUSY_TIMEOUT_MS", 50)
     try:
         with caplog.at_level(logging.WARNING, logger="bireader"), TranslationCache(path) as cache:

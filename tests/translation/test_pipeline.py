@@ -304,6 +304,23 @@ def test_cache_is_keyed_by_provenance(registry: types.ModuleType, tmp_path: Path
     assert same_model.calls == []
 
 
+def test_cache_is_keyed_by_guard_version(
+    registry: types.ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flags are the guard's verdict: a new guard does not trust an old one's entries."""
+    from bireader.translation import guard
+
+    doc = make_document(["Todo bien."])
+    translate(doc, FakeEngine(), cache=tmp_path)
+    same = FakeEngine()
+    translate(doc, same, cache=tmp_path)
+    assert same.calls == []
+    monkeypatch.setattr(guard, "GUARD_VERSION", guard.GUARD_VERSION + 1)
+    newer = FakeEngine()
+    translate(doc, newer, cache=tmp_path)
+    assert newer.sentences == ["Todo bien."]
+
+
 def test_no_cache_always_calls_the_engine(registry: types.ModuleType, tmp_path: Path) -> None:
     doc = make_document(["Todo bien."])
     translate(doc, FakeEngine(), cache=tmp_path)
