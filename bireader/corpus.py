@@ -39,7 +39,7 @@ from typing import IO, Any
 from bireader._version import __version__
 from bireader.errors import BireaderError, ExportError, InputError
 
-log = logging.getLogger("bireader")
+log = logging.getLogger(__name__)
 
 STATE_DIR = ".bireader-batch"
 """The folder in OUT_DIR holding the manifest and each article's TMX units."""

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from bireader.translation.base import Engine, ProgressCallback
     from bireader.translation.cache import TranslationCache
 
-log = logging.getLogger("bireader")
+log = logging.getLogger(__name__)
 
 ALIGNER = "bireader-align"
 ALIGNER_VERSION = "1"

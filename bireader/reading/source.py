@@ -22,7 +22,7 @@ from typing import IO, Any
 from bireader.chardata import CONTROL, UNICODE_LINE_BREAKS
 from bireader.errors import InputError
 
-log = logging.getLogger("bireader")
+log = logging.getLogger(__name__)
 
 Source = str | bytes | os.PathLike[str] | IO[str] | IO[bytes]
 """What ``bireader.read`` accepts: a path, ``"-"``, text, bytes or a file object."""
