@@ -154,20 +154,18 @@ def test_warnings_are_one_printable_line(tmp_path: Path) -> None:
     _one_clean_line(handler.formatter.format(record).encode())
 
 
-def test_stdout_messages_are_printable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A model's metadata.json `code` is printed by `models list`: escaped, never obeyed."""
-    from bireader.translation import models
-
-    class Package:
-        code = HOSTILE
-        pair = "es->en"
-        package_version = "1.0\x1b[31m"
-        path = tmp_path / "pkg\nfake"
-
-    monkeypatch.setattr(models, "installed_packages", lambda: [Package()])
-    result = CliRunner().invoke(main, ["models", "list"])
-    assert result.exit_code == 0
-    _one_clean_line(result.stdout.encode())
+def test_stdout_messages_are_printable(tmp_path: Path) -> None:
+    """What a command prints about a file (here the cache's path) is escaped, never obeyed;
+    `models list` and `engines` print a model's metadata through the same `_echo`."""
+    directory = tmp_path / HOSTILE
+    result = CliRunner().invoke(main, ["cache", "info"], env={"BIREADER_CACHE_DIR": str(directory)})
+    assert result.exit_code == 0, result.output
+    path_line = next(line for line in result.stdout.splitlines() if line.startswith("path:"))
+    _one_clean_line(path_line.encode())
+    assert "\\x1b]0;pwned\\x07" in path_line and "\\u202e" in path_line
+    assert [line.split(":")[0] for line in result.stdout.splitlines()][:3] == [
+        "path", "entries", "size"
+    ]
 
 
 def test_a_libxml2_message_with_a_newline_stays_one_line(tmp_path: Path) -> None:
