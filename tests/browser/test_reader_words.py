@@ -347,3 +347,15 @@ def test_the_sample_analysed_by_apertium_opens_cards_by_click_and_enter(
     page.keyboard.press("Enter")
     assert page.get_by_role("dialog", name=f"Word: {first.text}").is_visible()
     assert page.locator(CARD).get_by_role("button", name=f"Listen to “{first.text}”").count() == 1
+
+
+@pytest.mark.parametrize("width", [375, 320])
+def test_the_phone_bar_keeps_two_rows_with_listen_and_saved(
+    reader: Opener, study: Callable[..., Path], width: int
+) -> None:
+    page = reader(path=study(), width=width, height=700, init_script=SPANISH_VOICE).page
+    assert page.get_by_role("button", name="Listen to the sentence").is_visible()
+    assert page.get_by_role("button", name="Saved (0)").is_visible()
+    bar = page.locator(".bar").bounding_box()
+    assert bar["height"] <= 100, f"the bar takes {bar['height']} px at {width} px"
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= width
