@@ -349,7 +349,7 @@ def test_the_sample_analysed_by_apertium_opens_cards_by_click_and_enter(
     assert page.locator(CARD).get_by_role("button", name=f"Listen to “{first.text}”").count() == 1
 
 
-@pytest.mark.parametrize("width", [375, 320])
+@pytest.mark.parametrize("width", [680, 375, 320])
 def test_the_phone_bar_keeps_two_rows_with_listen_and_saved(
     reader: Opener, study: Callable[..., Path], width: int
 ) -> None:
@@ -359,3 +359,6 @@ def test_the_phone_bar_keeps_two_rows_with_listen_and_saved(
     bar = page.locator(".bar").bounding_box()
     assert bar["height"] <= 100, f"the bar takes {bar['height']} px at {width} px"
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width
+    # And the text is one column at every narrow width, not only the smallest.
+    s, t = page.locator("#s2").bounding_box(), page.locator("#t2").bounding_box()
+    assert t["y"] >= s["y"] + s["height"] - 1 and abs(t["x"] - s["x"]) < 2
