@@ -106,7 +106,9 @@ def batch_command(
     force: bool,
     verbose: bool,
 ) -> None:
-    """Translate many articles: every INPUT to OUT_DIR, in parallel, resumably.
+    """Translate a corpus of articles, in parallel and resumably.
+
+    Every INPUT goes to OUT_DIR, on every core or a Dask cluster.
 
     INPUTS are article files, folders (searched recursively) and @LIST files (one
     input per line). Each article gets one output per --to format, named after it
