@@ -25,7 +25,9 @@ import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from bireader.alignment.similarity import Vectors
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,6 +59,11 @@ class Weights:
     whole_block: float = 0.3
     """Gain of a link that is a whole block on each side, of the same kind (a heading
     for a heading, a caption for a caption, an item for an item)."""
+    part: float = 3.0
+    """Penalty per point the weaker sentence of a merge or split falls short of
+    ``part_threshold`` in how much of it the other side holds (its n-grams by idf^2;
+    true halves hold 0.27-1, an unrelated line under 0.12)."""
+    part_threshold: float = 0.18
     low_confidence: float = 0.5
     """Links with a confidence under this are flagged."""
 
@@ -90,7 +97,33 @@ class Side:
     """The block index of each sentence."""
     kinds: Sequence[str]
     """The block kind of each sentence."""
-    vectors: NDArray[np.float32] = field(repr=False)
+    vectors: Vectors = field(repr=False)
+    kind_codes: Any = field(init=False, repr=False)
+    _first: Any = field(init=False, repr=False)
+    _last: Any = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        blocks = np.asarray(self.blocks, dtype=np.int64)
+        self.kind_codes = np.asarray([_KIND_CODES.get(k, 5) for k in self.kinds], dtype=np.int64)
+        count = len(blocks)
+        self._first = np.ones(count, dtype=bool)
+        self._last = np.ones(count, dtype=bool)
+        if count > 1:
+            self._first[1:] = blocks[1:] != blocks[:-1]
+            self._last[:-1] = blocks[1:] != blocks[:-1]
+
+    def whole(self, first: Any, count: int) -> Any:
+        """Whether sentences ``first .. first+count-1`` are exactly one block (arrays too)."""
+        import numpy as np
+
+        size = len(self.blocks)
+        if size == 0:
+            return np.zeros(np.shape(first), dtype=bool)
+        last = np.clip(np.asarray(first) + count - 1, 0, size - 1)
+        blocks = np.asarray(self.blocks)
+        return self._first[first] & self._last[last] & (blocks[first] == blocks[last])
 
 
 _LOG2 = math.log(2.0)
@@ -120,48 +153,81 @@ def gale_church_logprob(source_length: int, target_length: int, ratio: float) ->
 
 
 class _Scorer:
-    """Link gains from banded 1-1 dot products (cosines of sums come from these)."""
+    """Link gains for every cell of the band, for every link shape, computed with numpy.
+
+    ``dots`` holds the 1-1 dot products of the band (and a margin); the cosine of a
+    merged link is summed from them, its norms from the dot products of consecutive
+    sentences, so no merged text is ever built.
+    """
 
     def __init__(self, es: Side, en: Side, weights: Weights, center: list[int], band: int):
         import numpy as np
 
         self.es, self.en, self.w = es, en, weights
-        self.center, self.band = center, band
         n, m = len(es.lengths), len(en.lengths)
-        self.n, self.m = n, m
+        self.n, self.m, self.band = n, m, band
+        self.center = center
         self.ratio = (sum(en.lengths) or 1) / (sum(es.lengths) or 1)
-        width = 2 * band + 5
-        self.width = width
-        # dots[i, k] = es_i . en_(lo(i) + k), lo(i) = center[i] - band - 2
-        self.dots = np.zeros((n, width), dtype=np.float32)
-        chunk = 128
+        jump = max((center[i + 1] - center[i] for i in range(n)), default=0)
+        self.lo = np.asarray(center[:n], dtype=np.int64) - band - 2 - 2 * jump
+        self.span = 2 * band + 6 + 4 * jump
+        # dots: cosines; found_en: how much of English j the MT of Spanish i holds;
+        # found_es: how much of the MT of Spanish i English j holds (see Vectors).
+        self.dots = np.zeros((n, self.span), dtype=np.float32)
+        self.found_en = np.zeros((n, self.span), dtype=np.float32)
+        self.found_es = np.zeros((n, self.span), dtype=np.float32)
+        chunk = 32
         for start in range(0, n, chunk):
             stop = min(n, start + chunk)
-            lo = max(0, min(self._lo(i) for i in range(start, stop)))
-            hi = min(m, max(self._lo(i) + width for i in range(start, stop)))
-            if hi <= lo:
+            first = int(max(0, self.lo[start]))
+            last = int(min(m, self.lo[stop - 1] + self.span))
+            if last <= first:
                 continue
-            block = es.vectors[start:stop] @ en.vectors[lo:hi].T
-            for i in range(start, stop):
-                first = self._lo(i)
-                a, b = max(first, lo), min(first + width, hi)
-                if b > a:
-                    self.dots[i, a - first : b - first] = block[i - start, a - lo : b - lo]
-        self.es_next = (
-            np.einsum("ij,ij->i", es.vectors[:-1], es.vectors[1:]) if n > 1 else np.zeros(0)
-        )
-        self.en_next = (
-            np.einsum("ij,ij->i", en.vectors[:-1], en.vectors[1:]) if m > 1 else np.zeros(0)
-        )
+            rows = np.arange(start, stop)[:, None] - start
+            cols = self.lo[start:stop, None] + np.arange(self.span)[None, :]
+            inside = (cols >= first) & (cols < last)
+            local = np.where(inside, cols - first, 0)
+            for table, left, right in (
+                (self.dots, es.vectors.tfidf, en.vectors.tfidf),
+                (self.found_en, es.vectors.present, en.vectors.share),
+                (self.found_es, es.vectors.share, en.vectors.present),
+            ):
+                block = left.product(start, stop, right.dense(first, last))
+                table[start:stop] = np.where(inside, block[rows, local], 0.0)
+        self.es_next = es.vectors.tfidf.next_dots()
+        self.en_next = en.vectors.tfidf.next_dots()
+        self.es_cum = np.concatenate(([0], np.cumsum(es.lengths)))
+        self.en_cum = np.concatenate(([0], np.cumsum(en.lengths)))
+        self.shared = self._shared_anchors()
 
-    def _lo(self, i: int) -> int:
-        return self.center[min(i, len(self.center) - 1)] - self.band - 2
+    def _shared_anchors(self) -> NDArray[np.float32]:
+        import numpy as np
+
+        shared = np.zeros((self.n, self.span), dtype=np.float32)
+        for i, anchors in enumerate(self.es.anchors):
+            if not anchors:
+                continue
+            first = int(self.lo[i])
+            for k in range(self.span):
+                j = first + k
+                if 0 <= j < self.m and self.en.anchors[j]:
+                    shared[i, k] = len(anchors & self.en.anchors[j])
+        return shared
+
+    def _gather(self, table: Any, x: Any, y: Any) -> Any:
+        """``table`` (dots or shared anchors) at Spanish ``x``, English ``y``; 0 outside."""
+        import numpy as np
+
+        col = y - self.lo[np.clip(x, 0, self.n - 1)]
+        ok = (x >= 0) & (x < self.n) & (y >= 0) & (y < self.m) & (col >= 0) & (col < self.span)
+        return np.where(ok, table[np.clip(x, 0, self.n - 1), np.clip(col, 0, self.span - 1)], 0.0)
 
     def dot(self, i: int, j: int) -> float:
-        k = j - self._lo(i)
-        if 0 <= k < self.width:
-            return float(self.dots[i, k])
-        return float(self.es.vectors[i] @ self.en.vectors[j])
+        """The 1-1 dot product of Spanish ``i`` and English ``j`` (exact outside the band)."""
+        col = j - int(self.lo[i])
+        if 0 <= col < self.span:
+            return float(self.dots[i, col])
+        return self.es.vectors.tfidf.dot(i, self.en.vectors.tfidf, j)
 
     def similarity(self, source: range, target: range) -> float:
         """Cosine of the summed vectors of ``source`` and ``target`` sentences."""
@@ -172,49 +238,95 @@ class _Scorer:
             return 0.0
         return num / math.sqrt(es_norm * en_norm)
 
-    @staticmethod
-    def _whole(side: Side, first: int, count: int) -> bool:
-        """Whether sentences first..first+count-1 are exactly one block."""
-        blocks = side.blocks
-        last = first + count - 1
-        return (
-            blocks[first] == blocks[last]
-            and (first == 0 or blocks[first - 1] != blocks[first])
-            and (last == len(blocks) - 1 or blocks[last + 1] != blocks[last])
-        )
+    def gains(self, a: int, b: int, x: Any, y: Any) -> Any:
+        """The gain of linking es[x:x+a] with en[y:y+b], for arrays of starts ``x``, ``y``.
 
-    def gain(self, i: int, j: int, a: int, b: int) -> tuple[float, float]:
-        """(gain, similarity) of linking es[i:i+a] with en[j:j+b]."""
+        Cells where the link does not fit the texts get -inf.
+        """
+        import numpy as np
+
         w = self.w
+        x, y = np.broadcast_arrays(x, y)
+        fits = (x >= 0) & (y >= 0) & (x + a <= self.n) & (y + b <= self.m)
         if a == 0 or b == 0:
-            return 0.0, 0.0
-        source, target = range(i, i + a), range(j, j + b)
-        sim = self.similarity(source, target)
+            return np.where(fits, 0.0, -np.inf)
+        xs, ys = np.clip(x, 0, self.n - 1), np.clip(y, 0, self.m - 1)
+        num = np.zeros(x.shape)
+        shared = np.zeros(x.shape)
+        for da in range(a):
+            for db in range(b):
+                num += self._gather(self.dots, x + da, y + db)
+                shared += self._gather(self.shared, x + da, y + db)
+        es_norm = np.full(x.shape, float(a))
+        en_norm = np.full(x.shape, float(b))
+        if a == 2:
+            es_norm += 2 * self.es_next[np.clip(x, 0, max(0, self.n - 2))] if self.n > 1 else 0
+        if b == 2:
+            en_norm += 2 * self.en_next[np.clip(y, 0, max(0, self.m - 2))] if self.m > 1 else 0
+        sim = num / np.sqrt(np.maximum(es_norm * en_norm, 1e-9))
         gain = (a + b) * (sim - w.threshold)
-        es_anchors = self.es.anchors[i] if a == 1 else self.es.anchors[i] | self.es.anchors[i + 1]
-        en_anchors = self.en.anchors[j] if b == 1 else self.en.anchors[j] | self.en.anchors[j + 1]
-        if es_anchors and en_anchors:
-            gain += w.anchor * min(len(es_anchors & en_anchors), w.anchor_cap)
-        es_length = sum(self.es.lengths[k] for k in source)
-        en_length = sum(self.en.lengths[k] for k in target)
-        gain += w.length * gale_church_logprob(es_length, en_length, self.ratio)
+        if a + b > 2:
+            # Each sentence on the side with two must be found in the other side on its
+            # own (most of its n-grams, by idf): an unrelated line next to a long
+            # sentence barely changes the cosine of the sum, but little of it is found.
+            part = np.ones(x.shape)
+            if b == 2:
+                for db in range(2):
+                    found = np.zeros(x.shape)
+                    for da in range(a):
+                        found = np.maximum(found, self._gather(self.found_en, x + da, y + db))
+                    part = np.minimum(part, found)
+            if a == 2:
+                for da in range(2):
+                    found = np.zeros(x.shape)
+                    for db in range(b):
+                        found = np.maximum(found, self._gather(self.found_es, x + da, y + db))
+                    part = np.minimum(part, found)
+            gain -= w.part * np.maximum(0.0, w.part_threshold - part)
+        gain += w.anchor * np.minimum(shared, w.anchor_cap)
+        es_length = self.es_cum[np.clip(x + a, 0, self.n)] - self.es_cum[xs]
+        en_length = self.en_cum[np.clip(y + b, 0, self.m)] - self.en_cum[ys]
+        gain += w.length * _gale_church_logprob_array(es_length, en_length, self.ratio)
         if a == 2 and b == 2:
             gain -= w.many_many
         elif a == 2 or b == 2:
             gain -= w.many
-        crossings = (a == 2 and self.es.blocks[i] != self.es.blocks[i + 1]) + (
-            b == 2 and self.en.blocks[j] != self.en.blocks[j + 1]
-        )
-        gain -= w.cross_block * crossings
-        if self.es.kinds[i] != self.en.kinds[j]:
-            gain -= w.kind_mismatch
-        elif (
-            self.es.kinds[i] != "paragraph"
-            and self._whole(self.es, i, a)
-            and self._whole(self.en, j, b)
-        ):
-            gain += w.whole_block
-        return gain, sim
+        es_blocks = np.asarray(self.es.blocks)
+        en_blocks = np.asarray(self.en.blocks)
+        if a == 2:
+            gain -= w.cross_block * (es_blocks[xs] != es_blocks[np.clip(x + 1, 0, self.n - 1)])
+        if b == 2:
+            gain -= w.cross_block * (en_blocks[ys] != en_blocks[np.clip(y + 1, 0, self.m - 1)])
+        es_kind, en_kind = self.es.kind_codes[xs], self.en.kind_codes[ys]
+        same = es_kind == en_kind
+        gain -= w.kind_mismatch * ~same
+        whole = same & (es_kind != _PARAGRAPH) & self.es.whole(xs, a) & self.en.whole(ys, b)
+        gain += w.whole_block * whole
+        return np.where(fits, gain, -np.inf)
+
+    @staticmethod
+    def _whole(side: Side, first: int, count: int) -> bool:
+        """Whether sentences first..first+count-1 are exactly one block."""
+        return bool(side.whole(first, count))
+
+
+_PARAGRAPH = 0
+_KIND_CODES = {"paragraph": _PARAGRAPH, "heading": 1, "caption": 2, "list_item": 3, "quote": 4}
+
+
+def _gale_church_logprob_array(source: Any, target: Any, ratio: float) -> Any:
+    """:func:`gale_church_logprob` for arrays (erfc by Abramowitz & Stegun 7.1.26, in logs)."""
+    import numpy as np
+
+    mean = (source + target / ratio) / 2
+    delta = np.abs(source * ratio - target) / np.sqrt(np.maximum(mean, 1e-9) * 6.8)
+    z = delta / math.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.3275911 * z)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    # log P = log 2 + log(0.5 erfc(z)) = log(erfc(z)) = log(poly) - z^2
+    return np.where(mean > 0, np.log(poly) - z * z, 0.0)
 
 
 def diagonal(es_lengths: Sequence[int], en_lengths: Sequence[int]) -> list[int]:
@@ -257,63 +369,77 @@ def search(es: Side, en: Side, weights: Weights, band: int = 24) -> list[Link]:
         band *= 2
 
 
+_ZERO_ONE = MOVES.index((0, 1))
+
+
 def _search(
     es: Side, en: Side, weights: Weights, center: list[int], band: int
 ) -> tuple[list[Link], bool]:
+    import numpy as np
+
     n, m = len(es.lengths), len(en.lengths)
     scorer = _Scorer(es, en, weights, center, band)
-    neg = -math.inf
     width = 2 * band + 1
-    # score[i][k]: best gain with i Spanish and j = center[i] - band + k English sentences.
-    score = [[neg] * width for _ in range(n + 1)]
-    back: list[list[tuple[int, int, float] | None]] = [[None] * width for _ in range(n + 1)]
-    score[0][band - center[0]] = 0.0 if 0 <= band - center[0] < width else neg
+    base = np.asarray(center, dtype=np.int64) - band
+    columns = base[:, None] + np.arange(width)[None, :]  # English count j of each cell
+    rows = np.arange(n + 1)[:, None]
+    inside = (columns >= 0) & (columns <= m)
+    linking = [(index, a, b) for index, (a, b) in enumerate(MOVES) if a]
+    # For each move, where its previous cell lies in the previous row's band, and its
+    # gain there (-inf where the link does not fit the texts or leaves the band).
+    sources: list[Any] = []
+    gains: list[Any] = []
+    for _, a, b in linking:
+        before = np.clip(np.arange(n + 1) - a, 0, n)
+        shifted = np.arange(width)[None, :] + (base - b - base[before])[:, None]
+        ok = (shifted >= 0) & (shifted < width)
+        gain = scorer.gains(a, b, rows - a, columns - b)
+        gains.append(np.where(ok, gain, -np.inf))
+        sources.append(np.clip(shifted, 0, width - 1))
+    score = np.full((n + 1, width), -np.inf)
+    move = np.full((n + 1, width), -1, dtype=np.int8)
+    codes = np.asarray([index for index, _, _ in linking], dtype=np.int8)
+    arange = np.arange(width)
+    candidates = np.empty((len(linking), width))
     for i in range(n + 1):
-        base = center[i] - band
-        row = score[i]
-        for k in range(width):
-            j = base + k
-            if j < 0 or j > m:
-                continue
-            best = row[k]
-            choice = back[i][k]
-            for a, b in MOVES:
-                pi, pj = i - a, j - b
-                if pi < 0 or pj < 0:
-                    continue
-                pk = pj - (center[pi] - band)
-                if not 0 <= pk < width:
-                    continue
-                previous = score[pi][pk]
-                if previous == neg:
-                    continue
-                gain, sim = scorer.gain(pi, pj, a, b)
-                total = previous + gain
-                if total > best:
-                    best, choice = total, (a, b, sim)
-            row[k] = best
-            back[i][k] = choice
-    k = m - (center[n] - band)
-    if not 0 <= k < width or score[n][k] == neg:
+        for slot, (_, a, _) in enumerate(linking):
+            if i < a:
+                candidates[slot] = -np.inf
+            else:
+                candidates[slot] = score[i - a][sources[slot][i]] + gains[slot][i]
+        pick = candidates.argmax(axis=0)
+        best = candidates[pick, arange]
+        chosen = np.where(best > -np.inf, codes[pick], -1)
+        if i == 0:
+            best[band - center[0]] = 0.0
+            chosen[band - center[0]] = -1
+        # 0-1 links gain 0: a cell is also reached from its left neighbour in the row.
+        reach = np.maximum.accumulate(best)
+        left = reach > best
+        score[i] = np.where(inside[i], reach, -np.inf)
+        move[i] = np.where(left, _ZERO_ONE, chosen)
+    k = m - int(base[n])
+    if not 0 <= k < width or score[n, k] == -np.inf:
         return [], True
-    moves: list[tuple[int, int, int, int, float]] = []
+    steps: list[tuple[int, int, int, int]] = []
     i, j = n, m
     touched = False
     while i > 0 or j > 0:
-        k = j - (center[i] - band)
-        if 0 < i < n and (k <= 1 or k >= width - 2):
+        k = j - int(base[i])
+        if 0 < i < n and ((k <= 1 and base[i] > 0) or (k >= width - 2 and base[i] + width - 1 < m)):
             touched = True
-        step = back[i][k]
-        if step is None:
+        index = int(move[i, k])
+        if index < 0:
             return [], True
-        a, b, sim = step
-        moves.append((i - a, j - b, a, b, sim))
+        a, b = MOVES[index]
+        steps.append((i - a, j - b, a, b))
         i, j = i - a, j - b
-    moves.reverse()
+    steps.reverse()
     links: list[Link] = []
-    for pi, pj, a, b, sim in moves:
+    for pi, pj, a, b in steps:
         if a and b:
             source, target = tuple(range(pi, pi + a)), tuple(range(pj, pj + b))
+            sim = scorer.similarity(range(pi, pi + a), range(pj, pj + b))
             links.append(Link(source, target, _confidence(scorer, source, target, sim), sim))
         else:
             for x in range(pi, pi + a):
