@@ -191,6 +191,8 @@ def _child(sentences: int) -> dict[str, Any]:
         "en": m,
         "mt": mt_seconds,
         "align": align_seconds,
+        "mt_cpu": mt_cpu,
+        "align_cpu": align_cpu,
         "aligner": aligner_seconds,
         "rss_kib": rss,
         "rss_before_align_kib": before,
