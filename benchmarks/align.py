@@ -27,7 +27,8 @@
     the aligner's own peak allocation (tracemalloc, MT given): linear growth means the
     per-sentence figure stays flat.
 
-Run: ``.venv/bin/python benchmarks/align.py [--sentences 2000]``.
+Run: ``.venv/bin/python benchmarks/align.py [--sentences 2000]``
+(``--screenshots docs/screenshots`` writes the screenshots of docs/align.md instead).
 """
 
 from __future__ import annotations
@@ -215,13 +216,57 @@ def run_child(sentences: int) -> dict[str, Any]:
     return result
 
 
+def screenshots(out: Path) -> None:
+    """docs/screenshots/align-*.png: an aligned page (merged rows, unpaired gaps)."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    import bireader
+    from bireader.testing import CHROMIUM, CHROMIUM_ARGS
+
+    name = "ola-de-calor"
+    bi = bireader.align(
+        bireader.read(GOLD / f"{name}.es.txt", lang="es"),
+        bireader.read(GOLD / f"{name}.en.txt", lang="en"),
+    )
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        page_path = Path(tmp) / f"{name}.html"
+        bireader.export(bi, page_path)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+        )
+        for shot, mode, anchor in (
+            ("align-side-by-side", "side-by-side", "#s1"),
+            ("align-interlinear", "interlinear", "#s5"),
+        ):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(page_path.as_uri())
+            page.locator(f"button.mode[data-mode='{mode}']").click()
+            page.locator(anchor).scroll_into_view_if_needed()
+            page.mouse.move(0, 0)
+            page.wait_for_timeout(300)
+            target = out / f"{shot}.png"
+            page.screenshot(path=str(target))
+            print(f"wrote {target}")
+            context.close()
+        browser.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--screenshots", type=Path, help="only write the docs' screenshots to this directory"
+    )
     args = parser.parse_args()
     if args.child:
         print(json.dumps(_child(args.child)))
+        return 0
+    if args.screenshots:
+        screenshots(args.screenshots)
         return 0
     ok = accuracy()
     end_to_end()

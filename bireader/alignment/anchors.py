@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)\]]", re.I)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+from bireader.chardata import ADDRESS
+
+_SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
+
 # A time (9.00 h, 14:00), a number with thousands separators or decimals, an ordinal.
 _ES_NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,2})[.:](\d{2})(?=\s*h\b)"  # 9.00 h
@@ -87,12 +89,10 @@ def names(text: str) -> list[str]:
 def anchors(text: str, lang: str) -> set[str]:
     """Every anchor of ``text``: numbers, URLs (``@`` + address), e-mail addresses, names."""
     found: set[str] = set()
-    rest = text
-    for pattern in (_URL, _EMAIL):
-        for m in pattern.finditer(rest):
-            address = re.sub(r"^(?:https?|ftp)://|^www\.", "", m.group(), flags=re.I)
-            found.add("@" + address.lower())
-        rest = pattern.sub(" ", rest)
+    for m in ADDRESS.finditer(text):
+        address = _SCHEME.sub("", m.group())
+        found.add("@" + address.lower())
+    rest = ADDRESS.sub(" ", text)
     found.update(numbers(rest, lang))
     found.update(names(rest))
     return found
