@@ -15,6 +15,7 @@ token each.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -32,9 +33,10 @@ _EN_NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,2}):(\d{2})(?!\d)"  # 9:00
     r"|(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])"  # 1,512  63.4  2023
 )
-_WORD = re.compile(r"\b[^\W\d_][\w'’-]*", re.UNICODE)
+# A capitalized word of 3+ letters not right after a sentence-ending mark, an opening
+# quote or a colon inside the sentence ("¿Hasta cuándo? La..." starts a sentence).
+_NAME = re.compile(r"(?<![.?!¿¡«“\"—:])(?<![.?!¿¡«“\"—:]\s)\b[A-ZÀ-ÖØ-Þ][^\W\d_]{2,}[\w'’-]*")
 _SENTENCE_START = re.compile(r"^[\W_]*")
-_SHORT = 3
 
 
 def _number(whole: str, thousands: str, decimals: str | None) -> str:
@@ -63,27 +65,21 @@ def numbers(text: str, lang: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def names(text: str) -> list[str]:
-    """Capitalized words after a sentence's first word, accents folded (``Kiev``, ``Ortega``)."""
+    """Capitalized words after a sentence's first word, accents folded (``Kiev``, ``Ortega``).
+
+    >>> names("¿Hasta cuándo? La lluvia llegó a Córdoba y a «Écija».")
+    ['Cordoba']
+    """
     start = _SENTENCE_START.match(text)
     first = start.end() if start else 0
-    found: list[str] = []
-    for m in _WORD.finditer(text):
-        word = m.group()
-        if m.start() <= first or len(word) < _SHORT or not word[0].isupper():
-            continue
-        # A capitalized word right after a sentence-ending mark inside the sentence
-        # ("¿Hasta cuándo? La...") or an opening quote is a start, not a name.
-        before = text[max(0, m.start() - 2) : m.start()]
-        if any(mark in before for mark in '.?!¿¡«“"—:'):
-            continue
-        found.append(_fold(word))
-    return found
+    return [_fold(m.group()) for m in _NAME.finditer(text) if m.start() > first]
 
 
 def anchors(text: str, lang: str) -> set[str]:

@@ -192,7 +192,7 @@ class _Scorer:
                 (self.found_en, es.vectors.present, en.vectors.share),
                 (self.found_es, es.vectors.share, en.vectors.present),
             ):
-                block = left.product(start, stop, right.dense(first, last))
+                block = left.product(start, stop, right.dense_t(first, last))
                 table[start:stop] = np.where(inside, block[rows, local], 0.0)
         self.es_next = es.vectors.tfidf.next_dots()
         self.en_next = en.vectors.tfidf.next_dots()

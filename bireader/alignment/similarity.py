@@ -57,29 +57,29 @@ class Rows:
     def __len__(self) -> int:
         return len(self.indptr) - 1
 
-    def dense(self, start: int, stop: int) -> NDArray[np.float32]:
-        """Rows ``start:stop`` as a dense matrix."""
+    def dense_t(self, start: int, stop: int) -> NDArray[np.float32]:
+        """Rows ``start:stop`` as a dense matrix, transposed: (DIMENSIONS, stop-start)."""
         import numpy as np
 
-        out = np.zeros((max(0, stop - start), DIMENSIONS), dtype=np.float32)
+        out = np.zeros((DIMENSIONS, max(0, stop - start)), dtype=np.float32)
         first, last = self.indptr[start], self.indptr[stop]
         rows = np.repeat(np.arange(stop - start), np.diff(self.indptr[start : stop + 1]))
-        out[rows, self.indices[first:last]] = self.data[first:last]
+        out[self.indices[first:last], rows] = self.data[first:last]
         return out
 
-    def product(self, start: int, stop: int, other: NDArray[np.float32]) -> NDArray[np.float32]:
-        """Rows ``start:stop`` times the dense rows ``other``, transposed: (stop-start, len(other)).
+    def product(self, start: int, stop: int, other_t: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Rows ``start:stop`` times the dense columns ``other_t`` (from :meth:`dense_t`).
 
-        Sparse times dense, one multiply per stored value and column of ``other``: far
+        Sparse times dense, one multiply per stored value and column of ``other_t``: far
         fewer than a dense product over every dimension.
         """
         import numpy as np
 
         first, last = self.indptr[start], self.indptr[stop]
-        out = np.zeros((stop - start, len(other)), dtype=np.float32)
-        if last == first or not len(other):
+        out = np.zeros((stop - start, other_t.shape[1]), dtype=np.float32)
+        if last == first or not other_t.shape[1]:
             return out
-        columns = np.ascontiguousarray(other.T)[self.indices[first:last]]
+        columns = other_t[self.indices[first:last]]
         columns *= self.data[first:last, None]
         counts = np.diff(self.indptr[start : stop + 1])
         filled = counts > 0
