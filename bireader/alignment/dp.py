@@ -355,7 +355,7 @@ def diagonal(es_lengths: Sequence[int], en_lengths: Sequence[int]) -> list[int]:
     return center
 
 
-def search(es: Side, en: Side, weights: Weights, band: int = 24) -> list[Link]:
+def search(es: Side, en: Side, weights: Weights, band: int = 12) -> list[Link]:
     """The best sequence of links covering every sentence of both sides, in order."""
     n, m = len(es.lengths), len(en.lengths)
     if n == 0 or m == 0:

@@ -41,7 +41,7 @@ def align(
     cache: bool | TranslationCache | str | os.PathLike[str] | None = True,
     progress: ProgressCallback | None = None,
     weights: Weights | None = None,
-    band: int = 24,
+    band: int = 12,
     **options: Any,
 ) -> BilingualDocument:
     """Align ``source`` (Spanish) with ``target``, its existing English translation.
@@ -113,7 +113,7 @@ def align_sentences(
     source_blocks: Sequence[tuple[int, str]] | None = None,
     target_blocks: Sequence[tuple[int, str]] | None = None,
     weights: Weights | None = None,
-    band: int = 24,
+    band: int = 12,
 ) -> list[Link]:
     """Links between ``source`` and ``target`` sentences, given the MT of ``source``.
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-ORDERS = (2, 3, 4)
+ORDERS = (3, 4)
 """The n-gram orders used."""
 DIMENSIONS = 1 << 12
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
