@@ -750,12 +750,18 @@ def _init_worker(inherited: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Stopped by the batch (Ctrl-C, SIGTERM, an error): unwind, so that a file being
+    # written is removed, not left as a temporary beside its target.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if inherited >= 0:
         with contextlib.suppress(OSError):
             os.close(inherited)
     _die_with_parent()
     atexit.register(_close_engines)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _die_with_parent() -> None:

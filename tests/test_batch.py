@@ -358,3 +358,33 @@ def test_align_needs_the_english_beside_the_spanish(tmp_path: Path) -> None:
         collect_inputs([root], align=True)
     result = CliRunner().invoke(main, ["batch", str(root), "-o", str(tmp_path / "o"), "--align"])
     assert result.exit_code == 2 and "no English file" in result.stderr
+
+
+@pytest.mark.apertium
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not _has_apertium() and os.environ.get("CI") != "true", reason="apertium spa-eng missing"
+)
+def test_sigterm_stops_the_pool_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    from bireader.testing import synthetic_corpus
+
+    root = tmp_path / "in"
+    synthetic_corpus(root, count=40, seed=11)
+    out = tmp_path / "out"
+    command = [str(Path(sys.executable).with_name("bireader")), "batch", str(root), "-o", str(out),
+               "--to", "html,tmx,json", "-j", "2", "--no-cache"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    manifest = out / STATE_DIR / "manifest.jsonl"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
+        if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= 3:
+            break
+        time.sleep(0.05)
+    if process.poll() is not None:
+        pytest.skip("the batch finished before it could be terminated")
+    process.terminate()
+    _, stderr = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("the batch finished before it could be terminated")
+    assert process.returncode == 143 and b"terminated" in stderr and b"Traceback" not in stderr
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
