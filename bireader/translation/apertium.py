@@ -343,13 +343,6 @@ class ApertiumEngine:
             raise EngineUnavailable(f"{status.detail}; install it with: {status.fix}")
         self.clean = clean
         self.timeout = timeout
-        self._provenance = Provenance(
-            engine=self.name,
-            engine_version=_apertium_version(),
-            model=PAIR,
-            model_version=_package_version(PACKAGE),
-            options={"unknown_marks": "off", "clean": "on" if clean else "off"},
-        )
         self._lock = threading.Lock()
         self._pipelines: tuple[_Pipeline, _Pipeline] | None = None
         program = shutil.which("apertium")
@@ -361,6 +354,18 @@ class ApertiumEngine:
             self._pipelines = (_Pipeline(analyser), _Pipeline(rest_command))
             self.sentences_per_call = SENTENCES_PER_CALL
         self._finalizer = weakref.finalize(self, _stop_pipelines, self._pipelines)
+        options = {"unknown_marks": "off", "clean": "on" if clean else "off"}
+        if self._pipelines is not None:
+            # Part of the cache key: translations made before sentence ends inside a
+            # sentence were blanked (a capital after "EE. UU.") are not reused.
+            options["inner_ends"] = "blank"
+        self._provenance = Provenance(
+            engine=self.name,
+            engine_version=_apertium_version(),
+            model=PAIR,
+            model_version=_package_version(PACKAGE),
+            options=options,
+        )
 
     @classmethod
     def status(cls) -> EngineStatus:
