@@ -11,6 +11,12 @@
       dictionary's first 3 translations of it.
       Bars: lemma >= 0.98, UPOS >= 0.97, gloss >= 0.97.
 
+    The gold is word by word, so bireader is scored token by token: a gold token
+    inside a multiword unit (``dolor`` in ``dolor de cabeza``) is scored by the unit's
+    part that covers it (its offsets), which is what the page shows for that word.
+    The unit-level figures (the whole unit's lemma and glosses scored against each
+    of its words) are printed too.
+
 (b) Coverage: the share of alphabetic, non-proper-noun words of ``texts/`` that get at
     least one gloss (bar >= 98%); the ones without are listed.
 
@@ -95,11 +101,16 @@ def load_gold() -> list[Gold]:
     return found
 
 
-def bireader_guesses(gold: list[Gold]) -> tuple[dict[Gold, Guess], list[tuple[str, str]]]:
-    """bireader's word at each gold token; and every (word, text) of texts/ with no gloss."""
+def bireader_guesses(
+    gold: list[Gold],
+) -> tuple[dict[Gold, Guess], dict[Gold, Guess], list[tuple[str, str]]]:
+    """bireader's word at each gold token, token-level (the part of a multiword unit
+    covering it) and unit-level (the whole unit); and every (word, text) of texts/ with
+    no gloss."""
     import bireader
 
     guesses: dict[Gold, Guess] = {}
+    units: dict[Gold, Guess] = {}
     missing: list[tuple[str, str]] = []
     total = 0
     for path in TEXTS:
@@ -110,8 +121,19 @@ def bireader_guesses(gold: list[Gold]) -> tuple[dict[Gold, Guess], list[tuple[st
             if item.file != path.name.removesuffix(".es.txt"):
                 continue
             word = next((w for w in words if w.start <= item.start < w.end), None)
-            if word is not None:
-                guesses[item] = Guess(word.lemma, word.upos, word.glosses)
+            if word is None:
+                continue
+            units[item] = Guess(word.lemma, word.upos, word.glosses)
+            part = next(
+                (
+                    p
+                    for p in word.parts
+                    if (p.start, p.end) != (word.start, word.end)
+                    and p.start <= item.start < item.end <= p.end
+                ),
+                word,
+            )
+            guesses[item] = Guess(part.lemma, part.upos, part.glosses)
         for word in words:
             if word.upos == "PROPN" or not word.text.replace(" ", "").isalpha():
                 continue
@@ -119,7 +141,7 @@ def bireader_guesses(gold: list[Gold]) -> tuple[dict[Gold, Guess], list[tuple[st
             if not word.glosses:
                 missing.append((path.name, word.text))
     bireader_guesses.total = total  # type: ignore[attr-defined]
-    return guesses, missing
+    return guesses, units, missing
 
 
 def baseline_guesses(gold: list[Gold]) -> dict[Gold, Guess]:
@@ -227,15 +249,25 @@ def main() -> None:
     gold = load_gold()
     files = sorted({g.file for g in gold})
     print(f"(a) accuracy on {len(gold)} gold tokens from {len(files)} texts ({', '.join(files)})")
-    ours, missing = bireader_guesses(gold)
+    ours, whole, missing = bireader_guesses(gold)
     base = baseline_guesses(gold)
-    print(f"    {'':<28}{'lemma':>8}{'UPOS':>8}{'gloss@3':>9}")
-    for name, guesses in (("raw Apertium (1st analysis)", base), ("bireader", ours)):
+    print(f"    {'':<36}{'lemma':>8}{'UPOS':>8}{'gloss@3':>9}")
+    rows = (
+        ("raw Apertium (1st analysis)", base),
+        ("bireader, unit-level", whole),
+        ("bireader, token-level (scored)", ours),
+    )
+    for name, guesses in rows:
         lemma, upos, gloss = scores(gold, guesses)
-        print(f"    {name:<28}{lemma:>8.3f}{upos:>8.3f}{gloss:>9.3f}")
+        print(f"    {name:<36}{lemma:>8.3f}{upos:>8.3f}{gloss:>9.3f}")
+    inside = sum(1 for item in gold if ours.get(item) != whole.get(item))
+    print(
+        f"    token-level: a gold token inside a multiword unit is scored by the unit's "
+        f"part covering it ({inside} tokens differ from unit-level)"
+    )
     lemma, upos, gloss = scores(gold, ours)
     ok = lemma >= 0.98 and upos >= 0.97 and gloss >= 0.97
-    print(f"    bars 0.98 / 0.97 / 0.97: {'met' if ok else 'NOT met'}")
+    print(f"    bars 0.98 / 0.97 / 0.97 (token-level): {'met' if ok else 'NOT met'}")
     if args.misses:
         print("\n".join(misses(gold, ours)))
 

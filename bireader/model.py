@@ -155,7 +155,10 @@ class Word:
     ``glosses`` English glosses, best first for this sentence. A contraction or a
     verb with enclitics keeps its ``parts`` (``del`` -> ``de`` + ``el``), each part
     spanning the same characters as the whole. A multiword expression (``rueda de
-    prensa``) is one ``Word`` whose ``text`` holds the spaces between its words.
+    prensa``) is one ``Word`` whose ``text`` holds the spaces between its words, with
+    its own lemma and glosses; its ``parts`` are its words (``rueda``, ``de``,
+    ``prensa``), each spanning its own characters inside the whole, each analysed and
+    glossed on its own.
     """
 
     text: str

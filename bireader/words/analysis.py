@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bireader.model import Word
 from bireader.words import ud
@@ -93,13 +94,14 @@ def is_word(token: Token) -> bool:
 # -- choosing among the tagger's analyses ---------------------------------------------------
 
 
-def choose(tokens: Sequence[Token]) -> list[Analysis | None]:
-    """The analysis kept for each token (None for an unknown word)."""
+def choose(tokens: Sequence[Token], before: Analysis | None = None) -> list[Analysis | None]:
+    """The analysis kept for each token (None for an unknown word); ``before`` is the
+    analysis of the word before the first token (the words of a multiword unit)."""
     chosen: list[Analysis | None] = [t.analyses[0] if t.analyses else None for t in tokens]
     for i, token in enumerate(tokens):
         if len(token.analyses) < 2:
             continue
-        before = chosen[i - 1] if i > 0 else None
+        before = chosen[i - 1] if i > 0 else before
         after = (
             tokens[i + 1].analyses[0] if i + 1 < len(tokens) and tokens[i + 1].analyses else None
         )
@@ -137,10 +139,18 @@ def _rule(
 
 
 def build_words(
-    tokens: Sequence[Token], glossary: dict[Reading, tuple[str, ...]], offset: int
+    tokens: Sequence[Token],
+    glossary: dict[Reading, tuple[str, ...]],
+    offset: int,
+    before: Analysis | None = None,
 ) -> list[Word]:
-    """The words of one sentence; spans shifted by ``offset`` (the sentence's start)."""
-    chosen = choose(tokens)
+    """The words of one sentence; spans shifted by ``offset`` (the sentence's start).
+
+    A multiword unit kept whole is one word with its own lemma and glosses whose
+    ``parts`` are its words, each with its own span (``before``: the analysis of the
+    word before them, for the rules of :func:`choose`).
+    """
+    chosen = choose(tokens, before)
     words: list[Word] = []
     for i, (token, analysis) in enumerate(zip(tokens, chosen, strict=True)):
         if not is_word(token):
@@ -161,6 +171,12 @@ def build_words(
                 noun = _first(token, "n")
                 if noun is not None:
                     word = _part_word(token.surface, start, end, noun[0], glossary, following)
+            if token.words:
+                # A multiword unit: one word with its own gloss, and its words as parts.
+                context = chosen[i - 1] if i > 0 else before
+                inner = _with_head(token.words, analysis[0])
+                parts = tuple(build_words(inner, glossary, offset, context))
+                word = replace(word, parts=parts)
             words.append(word)
             continue
         main_index = next((k for k, r in enumerate(analysis) if r.pos in _VERB_TAGS), 0)
@@ -174,6 +190,20 @@ def build_words(
             Word(token.surface, start, end, main.lemma, main.upos, main.features, glosses, parts)
         )
     return words
+
+
+def _with_head(words: Sequence[Token], unit: Reading) -> list[Token]:
+    """A unit's words, the first one read as the unit's head says: in ``fecha<n># límite``
+    the word ``fecha`` is the noun ``fecha``, not the verb ``fechar``."""
+    if not unit.head or not words:
+        return list(words)
+    first = words[0]
+    match = [a for a in first.analyses if (a[0].lemma, a[0].pos) == (unit.head, unit.pos)]
+    if not match or match[0] == first.analyses[0]:
+        return list(words)
+    rest = [a for a in first.analyses if a not in match]
+    head = Token(first.surface, first.start, first.end, match + rest)
+    return [head, *words[1:]]
 
 
 def _nominal(chosen: Sequence[Analysis | None], i: int) -> bool:

@@ -80,6 +80,9 @@ class Token:
     end: int
     analyses: list[Analysis] = field(default_factory=list)
     """Empty for a word the analyser does not know."""
+    words: list[Token] = field(default_factory=list)
+    """A multiword unit kept whole (``rueda de prensa``): its own words, each analysed
+    on its own in the same sentence, with their own spans; empty for any other token."""
 
     @property
     def known(self) -> bool:
@@ -255,7 +258,9 @@ def analyse_document(
     """
     with _analyser(True) as analyser, _dictionary() as dictionary:
         tokens = _analyse_with(analyser, sentences, keep)
-        readings = [r for sentence in tokens for t in sentence for a in t.analyses for r in a]
+        units = [t for sentence in tokens for t in sentence]
+        units += [w for t in units for w in t.words]
+        readings = [r for t in units for a in t.analyses for r in a]
         glossary = _lookup_with(dictionary, readings)
     return tokens, glossary
 
@@ -272,6 +277,8 @@ def analyse(
     (raw Apertium, the benchmark's baseline). ``keep`` decides which multiword units
     stay one unit: the sentences holding one it refuses are analysed again (by the
     same process) with a superblank between its words, which the analyser never joins.
+    With ``keep``, a unit kept whole also gets its own words (:attr:`Token.words`),
+    from one more round of the sentences holding one, every unit broken up.
     """
     with _analyser(tagger) as analyser:
         return _analyse_with(analyser, sentences, keep)
@@ -291,7 +298,31 @@ def _analyse_with(
                     breaks.setdefault(index, set()).add(token.surface)
         if breaks:
             _analyse_all(analyser, found, sorted(breaks), sentences, breaks)
+        _add_unit_words(analyser, found, todo, sentences)
     return [found[i] for i in range(len(sentences))]
+
+
+def _add_unit_words(
+    analyser: _Process, found: dict[int, list[Token]], todo: list[int], sentences: Sequence[str]
+) -> None:
+    """Give every multiword unit its words: the sentence analysed again, all units broken."""
+    units: dict[int, set[str]] = {}
+    for index in todo:
+        for token in found[index]:
+            if token.analyses and " " in token.surface:
+                units.setdefault(index, set()).add(token.surface)
+    if not units:
+        return
+    split: dict[int, list[Token]] = {}
+    _analyse_all(analyser, split, sorted(units), sentences, units)
+    for index in units:
+        for token in found[index]:
+            if token.analyses and " " in token.surface:
+                token.words = [
+                    w
+                    for w in split[index]
+                    if token.start <= w.start and w.end <= token.end and " " not in w.surface
+                ]
 
 
 def _analyse_all(

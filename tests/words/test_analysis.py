@@ -72,7 +72,12 @@ def test_every_word_of_the_articles_has_exact_offsets_and_ud_tags(path: Path) ->
                 word.features.split("|"), key=lambda f: f.split("=")[0].lower()
             )
             for part in word.parts:
-                assert (part.start, part.end, part.text) == (word.start, word.end, word.text)
+                if " " in word.text:  # a multiword unit: each part is one of its words
+                    assert word.start <= part.start < part.end <= word.end
+                    assert doc.text[part.start : part.end] == part.text
+                    assert " " not in part.text and part.upos in UPOS_TAGS
+                else:  # a contraction or an enclitic verb: the same characters
+                    assert (part.start, part.end, part.text) == (word.start, word.end, word.text)
             count += 1
         # Every letter of the sentence belongs to some word, except in URLs and e-mails.
         covered = {i for w in words for i in range(w.start, w.end)}
@@ -95,6 +100,29 @@ def test_multiword_expressions_are_one_unit_with_their_own_gloss() -> None:
     assert "unchanged" in words["sin cambios"].glosses
     assert words["a largo plazo"].upos == "ADV"
     assert "prensa" not in words and "vigor" not in words
+
+
+def test_a_multiword_unit_keeps_its_words_as_parts_with_their_own_spans() -> None:
+    sentence = "Tenía dolor de cabeza y llegó el lunes, fecha límite del pago."
+    words = by_text(words_of(sentence, "He had a headache and arrived on Monday, the deadline."))
+    ache = words["dolor de cabeza"]
+    assert (ache.lemma, ache.glosses[0]) == ("dolor de cabeza", "headache")
+    assert [(p.text, p.lemma, p.upos) for p in ache.parts] == [
+        ("dolor", "dolor", "NOUN"),
+        ("de", "de", "ADP"),
+        ("cabeza", "cabeza", "NOUN"),
+    ]
+    for part in ache.parts:
+        assert sentence[part.start : part.end] == part.text and part.glosses
+    assert "pain" in ache.parts[0].glosses and "head" in ache.parts[2].glosses
+    assert "Gender=Fem" in ache.parts[2].features
+    # The unit's head decides its first word's reading: the noun "fecha", not "fechar",
+    # even where the tagger alone (after a comma) would pick the verb.
+    deadline = words["fecha límite"]
+    assert deadline.glosses[0] == "deadline"
+    assert [(p.lemma, p.upos) for p in deadline.parts] == [("fecha", "NOUN"), ("límite", "NOUN")]
+    # Words outside units are unchanged: one word, no parts.
+    assert words["lunes"].parts == () and words["del"].parts[0].start == words["del"].start
 
 
 def test_enclitic_verbs_are_verb_plus_pronouns() -> None:

@@ -46,6 +46,15 @@ def test_words_prints_one_tsv_line_per_word(tmp_path: Path) -> None:
     assert gave[1:4] == ["dar", "VERB", "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin"]
     assert "give" in gave[4].split(";")
     assert rows[4][4].split(";")[0] == "press conference"
+    # JSON: the unit's words are its parts, each with its own span in the article.
+    code, out, err = run("words", "--json", "-e", "apertium", article)
+    assert code == 0, err
+    unit = next(w for w in map(json.loads, out.splitlines()) if w["text"] == "rueda de prensa")
+    assert [(p["text"], p["lemma"]) for p in unit["parts"]] == [
+        ("rueda", "rueda"), ("de", "de"), ("prensa", "prensa"),
+    ]  # fmt: skip
+    source = article.read_text(encoding="utf-8")
+    assert all(source[p["start"] : p["end"]] == p["text"] for p in unit["parts"])
 
 
 def test_words_json_explains_every_word_of_the_article(
