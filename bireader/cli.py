@@ -117,6 +117,10 @@ def _json_escape(match: re.Match[str]) -> str:
     return char if char == "\n" else f"\\u{ord(char):04x}"
 
 
+class _ClosedStdout(OSError):
+    """A write to the standard output the process was started without."""
+
+
 class _ClosedStream(io.RawIOBase):
     """Stands for a standard stream the process was started without (``>&-``)."""
 
@@ -124,7 +128,14 @@ class _ClosedStream(io.RawIOBase):
         return True
 
     def write(self, data: Any) -> int:
-        raise OSError(errno.EBADF, "standard output is closed")
+        raise _ClosedStdout(errno.EBADF, "standard output is closed")
+
+
+def _closed_stdout(exc: _ClosedStdout) -> click.exceptions.Exit:
+    """Help or version text into a closed stdout: one line; return the exit (4) to raise."""
+    _silence_stdout()
+    _say(f"bireader: error: cannot write to standard output: {exc.strerror}")
+    return click.exceptions.Exit(ExportError.exit_code)
 
 
 def _guard_standard_streams() -> None:
@@ -161,6 +172,8 @@ class _Group(click.Group):
             raise
         except click.UsageError as exc:
             raise _usage_error(exc) from None
+        except _ClosedStdout as exc:  # --help, --version
+            raise _closed_stdout(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -175,6 +188,8 @@ class _Group(click.Group):
         except BireaderError as exc:
             _say(f"bireader: error: {exc}")
             ctx.exit(exc.exit_code)
+        except _ClosedStdout as exc:  # a subcommand's --help
+            raise _closed_stdout(exc) from None
         except BrokenPipeError:
             # Output piped to `head` and closed early: quiet, like any Unix filter.
             _silence_stdout()

@@ -94,6 +94,10 @@ def test_cache_clear_on_a_read_only_file_system(
         '"$BIREADER" export pairs.json -o - --format json >&-',
         '"$BIREADER" engines >&-',
         '"$BIREADER" cache info >&-',
+        '"$BIREADER" --help >&-',
+        '"$BIREADER" --version >&-',
+        '"$BIREADER" export --help >&-',
+        '"$BIREADER" models list --help >&-',
     ],
 )
 def test_closed_stdout_is_one_line_and_exit_4(tmp_path: Path, command: str) -> None:
@@ -115,7 +119,12 @@ def test_closed_stdout_never_writes_into_an_output_file(tmp_path: Path) -> None:
 
 @needs_command
 @pytest.mark.parametrize(
-    "args", [["segment", "big.txt"], ["export", "big.json", "-o", "-", "--format", "tsv"]]
+    "args",
+    [
+        ["segment", "big.txt"],
+        ["export", "big.json", "-o", "-", "--format", "tsv"],
+        ["export", "big.json", "-o", "-", "--format", "html"],
+    ],
 )
 def test_broken_pipe_is_quiet_with_the_sigpipe_status(tmp_path: Path, args: list[str]) -> None:
     (tmp_path / "big.txt").write_text("Hola. " * 200_000, encoding="utf-8")

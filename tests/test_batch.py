@@ -227,6 +227,7 @@ def test_cli_lines_summary_and_exit_code(upper: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == SOME_FAILED, result.output
     assert re.search(r"vacio\.txt: .*empty", result.stderr)
+    assert result.stderr.count("vacio.txt") == 1, "the article is named once"
     assert re.search(r"tres\.txt: 1 sentences", result.stderr)
     assert "batch: 4 articles (3 translated, 0 up to date, 1 failed), 6 sentences" in result.stderr
     assert "Traceback" not in result.output

@@ -175,7 +175,9 @@ def batch_command(
                 translated += 1
             else:
                 failed.append(result)
-                _line(bar, f"bireader: error: {result.source}: {result.error}")
+                error = result.error or ""
+                named = error.startswith(f"{result.source}: ")  # the reader names it already
+                _line(bar, f"bireader: error: {error if named else f'{result.source}: {error}'}")
             if verbose and result.ok:
                 state = "up to date" if result.skipped else f"{result.seconds:.2f} s"
                 _line(bar, f"{result.source}: {result.sentences} sentences ({state})")

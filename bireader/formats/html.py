@@ -86,6 +86,8 @@ def write(
             xf.write_doctype("<!DOCTYPE html>")
             _emit(xf, root, {style: css, article: lambda: _write_article(xf, bi, title)})
         stream.write(b"\n")
+    except BrokenPipeError:
+        raise  # a reader such as `head` closed the pipe: the CLI exits quietly
     except OSError as exc:
         raise ExportError(f"cannot write the HTML page: {exc.strerror or exc}") from exc
     _log.debug("HTML reader page: %d pairs, layout %s", len(bi.pairs), layout)
