@@ -91,3 +91,12 @@ def test_documented_commands_exist() -> None:
         command = main.commands[first]
         if isinstance(command, click.Group) and rest:
             assert rest[0] in command.commands, f"{name}: `bireader {words}` is not a command"
+
+
+@pytest.mark.parametrize(
+    "page", sorted(p.name for p in (ROOT / "docs").glob("*.md") if p.name != "README.md")
+)
+def test_every_docs_page_is_in_the_index(page: str) -> None:
+    """docs/README.md lists every page, so a reader finds words.md, batch.md..."""
+    index = (ROOT / "docs" / "README.md").read_text(encoding="utf-8")
+    assert f"]({page})" in index, f"docs/{page} is missing from docs/README.md"
