@@ -201,8 +201,11 @@ def _expand(
         listing = Path(given[1:])
         try:
             lines = listing.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{given}: cannot read the list: {exc}") from exc
+        except OSError as exc:
+            reason = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror
+            raise InputError(f"{given}: cannot read the list: {reason or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{given}: cannot read the list: not UTF-8 text") from exc
         for line in lines:
             entry = line.strip()
             if not entry or entry.startswith("#"):

@@ -255,10 +255,13 @@ def test_cli_refuses_bad_options_before_any_work(
     assert not (tmp_path / "out").exists()
 
 
-def test_cli_missing_input_is_a_one_line_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["batch", str(tmp_path / "nope"), "-o", str(tmp_path / "o")])
+@pytest.mark.parametrize("given", ["nope", "@nope.lst"])
+def test_cli_missing_input_is_a_one_line_error(tmp_path: Path, given: str) -> None:
+    given = given.replace("nope", str(tmp_path / "nope"))
+    result = CliRunner().invoke(main, ["batch", given, "-o", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0 and "no such file" in result.stderr
+    assert "Errno" not in result.stderr
 
 
 # --- kill -9 halfway, then rerun (the real command, Apertium) ----------------------------
