@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
+from waits import WAIT_MS, focused, mode_is, stored
 
 from bireader.formats import html
 
@@ -56,14 +58,17 @@ def test_reveal_click_and_keys_show_the_translation(reader: Opener) -> None:
 
     page.locator("#s2").focus()
     page.keyboard.press("Enter")
+    expect(page.locator("#s2")).to_have_attribute("aria-expanded", "true", timeout=WAIT_MS)
     assert page.locator("#t2").is_visible()
     page.keyboard.press(" ")
+    expect(page.locator("#s2")).to_have_attribute("aria-expanded", "false", timeout=WAIT_MS)
     assert page.locator("#t2").is_hidden()
     assert page.locator("#s2").get_attribute("aria-expanded") == "false"
     assert page.get_by_role("button", name=page.locator("#s2").inner_text()).count() == 1
 
     # Outside reveal mode the sentences are text again, not buttons.
     page.keyboard.press("2")
+    mode_is(page, "interlinear")
     assert page.locator("#s2").get_attribute("role") is None
     assert page.locator("#s2").get_attribute("aria-expanded") is None
 
@@ -71,13 +76,14 @@ def test_reveal_click_and_keys_show_the_translation(reader: Opener) -> None:
 def test_show_all_and_hide_all(reader: Opener) -> None:
     page = reader().page
     page.keyboard.press("3")
+    mode_is(page, "reveal")
     button = page.get_by_role("button", name="Show all")
     button.click()
     assert page.locator(".t:visible").count() == SAMPLE_PAIRS
     page.get_by_role("button", name="Hide all").click()
     assert page.locator(".t:visible").count() == 0
     page.keyboard.press("a")
-    assert page.locator(".t:visible").count() == SAMPLE_PAIRS
+    expect(page.locator(".t:visible")).to_have_count(SAMPLE_PAIRS, timeout=WAIT_MS)
 
 
 def test_modes_switch_by_buttons_and_keys(reader: Opener) -> None:
@@ -98,7 +104,7 @@ def test_modes_switch_by_buttons_and_keys(reader: Opener) -> None:
 
     for key, expected in (("3", "reveal"), ("1", "side-by-side"), ("2", "interlinear")):
         page.keyboard.press(key)
-        assert mode_of(page) == expected
+        mode_is(page, expected)
         pressed = page.locator("button.mode[aria-pressed=true]")
         assert pressed.count() == 1 and pressed.get_attribute("data-mode") == expected
 
@@ -114,14 +120,14 @@ FOCUS_MARK = """(() => {
 def test_keyboard_moves_between_sentences_with_a_visible_focus(reader: Opener) -> None:
     page = reader().page
     page.keyboard.press("j")
-    assert page.evaluate("document.activeElement.id") == "s1"
+    focused(page, "#s1")
     page.keyboard.press("j")
     page.keyboard.press("ArrowDown")
-    assert page.evaluate("document.activeElement.id") == "s3"
+    focused(page, "#s3")
     page.keyboard.press("k")
-    assert page.evaluate("document.activeElement.id") == "s2"
+    focused(page, "#s2")
     page.keyboard.press("ArrowUp")
-    assert page.evaluate("document.activeElement.id") == "s1"
+    focused(page, "#s1")
     # In running text the focus is a solid underline over the highlight (an outline would be
     # drawn around each line fragment); where the sentence is a block, a ring around it.
     mark = page.evaluate(FOCUS_MARK)
@@ -129,16 +135,18 @@ def test_keyboard_moves_between_sentences_with_a_visible_focus(reader: Opener) -
     assert mark["outline"] == "none" and mark["background"] != "rgba(0, 0, 0, 0)"
     assert "cur" in (page.locator("#t1").get_attribute("class") or "")
     page.keyboard.press("2")
+    mode_is(page, "interlinear")
     mark = page.evaluate(FOCUS_MARK)
     assert mark["outline"] == "solid" and mark["outlineWidth"] >= 2
     assert mark["line"] == "none"
     assert page.evaluate("document.activeElement.id") == "s1"
     page.keyboard.press("1")
+    mode_is(page, "side-by-side")
     # Roving tabindex: the sentence reached by keys is the one Tab comes back to.
     assert page.locator(".s[tabindex='0']").get_attribute("id") == "s1"
     for _ in range(SAMPLE_PAIRS + 2):
         page.keyboard.press("j")
-    assert page.evaluate("document.activeElement.id") == f"s{SAMPLE_PAIRS}"
+    focused(page, f"#s{SAMPLE_PAIRS}")
     assert page.locator(f"#s{SAMPLE_PAIRS}").is_visible()
 
 
@@ -176,6 +184,8 @@ def test_preferences_persist_across_reload(reader: Opener) -> None:
     size = page.evaluate(font_size)
     assert float(size[:-2]) > float(before[:-2]) * 1.2
     page.get_by_role("button", name="Dark theme").click()
+    # Reloaded only once all three choices are stored: a reload drops what is not.
+    stored(page, "v.modes[doc] === 'interlinear' && v.size === 2 && v.theme === 'dark'")
     page.reload()
     assert mode_of(page) == "interlinear"
     assert page.get_by_role("button", name="Interlinear").get_attribute("aria-pressed") == "true"
@@ -200,6 +210,7 @@ def test_works_without_local_storage(reader: Opener) -> None:
     )
     page = reader(init_script=blocked).page
     page.keyboard.press("3")
+    mode_is(page, "reveal")
     page.locator("#s1").click()
     assert mode_of(page) == "reveal" and page.locator("#t1").is_visible()
     page.get_by_role("button", name="Larger text").click()
@@ -241,12 +252,13 @@ def test_controls_are_named_buttons(reader: Opener) -> None:
     visible = page.locator("button:visible").count()
     assert page.get_by_role("button").count() == visible
     page.keyboard.press("3")
+    mode_is(page, "reveal")
     assert page.get_by_role("button", name="Show all").is_visible()
     page.get_by_role("button", name="Keys").click()
     assert page.locator("#keys").is_visible()
     assert page.get_by_role("button", name="Keys").get_attribute("aria-expanded") == "true"
     page.keyboard.press("Escape")
-    assert page.locator("#keys").is_hidden()
+    expect(page.locator("#keys")).to_be_hidden(timeout=WAIT_MS)
 
 
 def test_flagged_translation_has_a_tooltip(
@@ -273,6 +285,7 @@ def test_flagged_translation_has_a_tooltip(
 def test_print_shows_both_languages_and_no_controls(reader: Opener) -> None:
     page = reader().page
     page.keyboard.press("3")
+    mode_is(page, "reveal")
     page.emulate_media(media="print")
     assert page.locator(".t:visible").count() == SAMPLE_PAIRS
     assert page.locator(".bar").is_hidden()
@@ -341,10 +354,12 @@ def test_contrast_passes_wcag_aa(reader: Opener, scheme: str) -> None:
     for label, selector in checks:
         measure(label, selector)
     page.keyboard.press("2")
+    mode_is(page, "interlinear")
     measure("muted interlinear English", "#t2")
     page.locator("#s2").hover()
     measure("highlighted partner", "#t2")
     page.keyboard.press("j")
+    focused(page, "#s1")
     measure("focused sentence's partner", "#t1")
     mark = page.evaluate(
         "[getComputedStyle(document.activeElement).textDecorationColor,"
@@ -353,6 +368,7 @@ def test_contrast_passes_wcag_aa(reader: Opener, scheme: str) -> None:
     if contrast(*mark) < 3:
         failures.append(f"focus underline: {contrast(*mark):.2f} (non-text needs 3)")
     page.keyboard.press("3")
+    mode_is(page, "reveal")
     ring = page.evaluate(
         "[getComputedStyle(document.activeElement).outlineColor,"
         " getComputedStyle(document.documentElement).backgroundColor]"
@@ -464,7 +480,7 @@ def test_keys_panel_lists_the_arrows_and_closes_on_an_outside_click(reader: Open
     page = reader().page
     page.keyboard.press("?")
     panel = page.locator("#keys")
-    assert panel.is_visible()
+    expect(panel).to_be_visible(timeout=WAIT_MS)
     listed = panel.inner_text()
     for key in ("\u2190", "\u2192", "\u2193", "\u2191", "?", "Esc"):
         assert key in listed, key
@@ -489,6 +505,8 @@ def test_saved_mode_is_per_page_and_the_export_layout_is_the_default(
     page.keyboard.press("d")
     page.get_by_role("button", name="Larger text").click()
     size = page.evaluate("getComputedStyle(document.querySelector('.doc')).fontSize")
+    # Left only once the keys have acted and all three choices are stored.
+    stored(page, "v.modes[doc] === 'interlinear' && v.theme === 'dark' && v.size === 1")
     page.goto(study.as_uri())
     assert mode_of(page) == "reveal", "a mode chosen on another page overrode the export layout"
     assert page.get_by_role("button", name="Reveal").get_attribute("aria-pressed") == "true"
@@ -497,6 +515,7 @@ def test_saved_mode_is_per_page_and_the_export_layout_is_the_default(
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     assert page.evaluate("getComputedStyle(document.querySelector('.doc')).fontSize") == size
     page.keyboard.press("1")
+    stored(page, "v.modes[doc] === 'side-by-side'")
     page.reload()
     assert mode_of(page) == "side-by-side"
     page.goto(sample_page.as_uri())
@@ -506,6 +525,7 @@ def test_saved_mode_is_per_page_and_the_export_layout_is_the_default(
 def test_double_click_selecting_a_word_does_not_toggle_in_reveal(reader: Opener) -> None:
     page = reader().page
     page.keyboard.press("3")
+    mode_is(page, "reveal")
     page.locator("#s4").dblclick()
     assert page.evaluate("String(getSelection())").strip()
     assert page.locator("#t4").is_hidden()
@@ -518,6 +538,7 @@ def test_double_click_selecting_a_word_does_not_toggle_in_reveal(reader: Opener)
 def test_print_leaves_out_the_reveal_hint(reader: Opener) -> None:
     page = reader().page
     page.keyboard.press("3")
+    mode_is(page, "reveal")
     assert page.locator(".hint").is_visible()
     page.emulate_media(media="print")
     assert page.locator(".hint").is_hidden()

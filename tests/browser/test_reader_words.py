@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from pages import STUDY, bilingual, study_words, write_page
+from waits import mode_is, stored
 
 pytestmark = [pytest.mark.browser]
 
@@ -132,6 +133,7 @@ def test_the_keyboard_moves_word_by_word_and_enter_opens(
     assert page.evaluate("document.activeElement.id") == "s1"
     # In Reveal, Enter shows the translation; w goes into the words.
     page.keyboard.press("3")
+    mode_is(page, "reveal")
     page.keyboard.press("Enter")
     assert page.locator("#t1").is_visible()
     page.keyboard.press("w")
@@ -183,6 +185,8 @@ def test_saved_words_persist_per_article_and_download_as_anki_tsv(
         save.click()
         assert save.get_attribute("aria-pressed") == "true" and "Saved" in save.inner_text()
         page.keyboard.press("Escape")
+    # Reloaded once the three notes are stored: a reload drops what is not.
+    stored(page, "(v[article] || []).length === 3", key="bireader.saved")
     # Saved again from another occurrence of the lemma: one note per lemma.
     page.reload()
     saved = page.get_by_role("button", name="Saved (3)")
@@ -213,6 +217,7 @@ def test_saved_words_persist_per_article_and_download_as_anki_tsv(
     deck = vocab.notes(bilingual(STUDY, words=study_words))
     assert lines == vocab.tsv_lines([n for n in deck if n.lemma in ("hablar", "sorpresa")])
     # The same article exported in another layout shares its saved words; another does not.
+    stored(page, "(v[article] || []).length === 2", key="bireader.saved")
     page.goto(study("reveal", "study-reveal.html").as_uri())
     assert page.get_by_role("button", name="Saved (2)").is_visible()
     word(page, "s2", "hablaron")
@@ -239,6 +244,7 @@ def test_listening_speaks_spanish_at_the_chosen_speed(
     listen.click()
     spoken = page.evaluate("window.__spoken")[-1]
     assert spoken == ["¡Qué sorpresa! —dijo Zubiri, el portavoz.", "es-ES", 0.8, "Español"]
+    stored(page, "v.rate === 0.8")
     page.reload()
     assert page.get_by_label("Speech speed").input_value() == "0.8"
     page.keyboard.press("j")
