@@ -24,7 +24,16 @@ from bireader.errors import (
 )
 from bireader.formats.base import export
 from bireader.formats.tmx import read_tmx
-from bireader.model import BilingualDocument, Block, Document, Pair, Provenance, Sentence, Word
+from bireader.model import (
+    BilingualDocument,
+    Block,
+    Document,
+    Pair,
+    Provenance,
+    Repair,
+    Sentence,
+    Word,
+)
 from bireader.reading import read
 from bireader.segment import segment_document, split_sentences
 from bireader.translation.pipeline import translate
@@ -46,6 +55,7 @@ __all__ = [
     "ModelNotInstalled",
     "Pair",
     "Provenance",
+    "Repair",
     "Sentence",
     "TranslationFailed",
     "Word",

@@ -22,6 +22,8 @@ from bireader._version import __version__
 
 BlockKind = Literal["heading", "paragraph", "caption", "list_item", "quote"]
 BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
+RepairKind = Literal["retried", "fallback"]
+REPAIR_KINDS: tuple[str, ...] = get_args(RepairKind)
 
 
 def block_kind(value: object, default: BlockKind | None = "paragraph") -> BlockKind:
@@ -182,6 +184,52 @@ LOW_CONFIDENCE = "low-confidence"
 
 
 @dataclass(frozen=True, slots=True)
+class Repair:
+    """How a flagged translation was replaced: the record of the quality guard's repair.
+
+    ``kind`` is ``"retried"`` (the same engine's safer decoding) or ``"fallback"``
+    (another engine); ``first_flags`` are the flags the guard raised on the first
+    output, the one that was replaced. The flags the kept output still carries are
+    the pair's own ``flags``.
+
+    >>> Repair("fallback", ("repetition",))
+    Repair(kind='fallback', first_flags=('repetition',))
+    """
+
+    kind: RepairKind
+    first_flags: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.kind not in REPAIR_KINDS:
+            raise ValueError(f"unknown repair kind {self.kind!r} (known: {', '.join(REPAIR_KINDS)})")
+
+
+def legacy_repair(flags: tuple[str, ...]) -> tuple[tuple[str, ...], Repair | None]:
+    """Split flags written before ``Repair`` existed into live flags and the repair.
+
+    Older exports recorded a repair as ``"retried:<flag>"``/``"fallback:<flag>"``
+    strings among the flags; readers of those versions turn them into a ``Repair``.
+
+    >>> legacy_repair(("repetition", "retried:repetition"))
+    (('repetition',), Repair(kind='retried', first_flags=('repetition',)))
+    >>> legacy_repair(("empty",))
+    (('empty',), None)
+    """
+    live: list[str] = []
+    kind: str | None = None
+    first: list[str] = []
+    for flag in flags:
+        head, sep, tail = flag.partition(":")
+        if sep and head in REPAIR_KINDS:
+            kind = head
+            first.append(tail)
+        else:
+            live.append(flag)
+    repair = Repair(cast(RepairKind, kind), tuple(first)) if kind is not None else None
+    return tuple(live), repair
+
+
+@dataclass(frozen=True, slots=True)
 class Pair:
     """A source sentence and its one translation."""
 
@@ -192,7 +240,9 @@ class Pair:
     engine: str
     """Name of the engine that produced ``target`` (a fallback may differ from the primary)."""
     flags: tuple[str, ...] = ()
-    """Quality-guard flags, e.g. ``("repetition",)``; empty when the output looked sane."""
+    """Quality-guard flags of the kept output, e.g. ``("repetition",)``; empty when it
+    looked sane (for a repaired pair, what the first output was flagged with is in
+    ``repair``)."""
     words: tuple[Word, ...] = ()
     """The source sentence's words, explained (``bireader.analyze``); empty until analysed."""
     link: int | None = None
@@ -204,6 +254,9 @@ class Pair:
     """
     confidence: float | None = None
     """Aligned documents: how sure the aligner is of this link, 0-1; None for a translation."""
+    repair: Repair | None = None
+    """Set when the quality guard replaced a flagged first output (``Repair``); None
+    when the first output was kept."""
 
     @property
     def unpaired(self) -> bool:

@@ -35,7 +35,7 @@ from lxml import html as lxml_html
 
 from bireader.errors import ExportError, InvalidOption
 from bireader.formats.base import LAYOUTS, reject_options
-from bireader.model import BilingualDocument, Block, Pair, Word
+from bireader.model import BilingualDocument, Block, Pair, Repair, Word
 from bireader.text import xml_safe
 
 FORMAT = "html"
@@ -810,12 +810,12 @@ def _fill(
         _set_text(last_t, pair.target)
         if pair.unpaired:
             _unpaired(last_s if not pair.source.text else last_t, bool(pair.source.text))
-        if pair.flags:
-            note = _flag_note(pair.flags, pair.engine, pair.confidence)
-            repaired = all(":" in flag for flag in pair.flags)
+        if pair.flags or pair.repair:
+            note = _flag_note(pair.flags, pair.engine, pair.confidence, pair.repair)
+            repaired = _repaired(pair)
             last_t.set("class", f"{last_t.get('class')} flagged{' repaired' if repaired else ''}")
             last_t.set("title", _clean(note))
-            last_t.set("data-flags", _clean(" ".join(pair.flags)))
+            last_t.set("data-flags", _clean(" ".join(_page_flags(pair))))
             # A tooltip alone is out of reach on a phone and from the keyboard: a button
             # opens the note in the text.
             _sub(
@@ -890,31 +890,43 @@ def _unpaired(span: Element, spanish: bool) -> None:
 _ALIGNMENT_FLAGS = frozenset({"unpaired", "low-confidence"})
 
 
-def _flag_note(flags: tuple[str, ...], engine: str, confidence: float | None = None) -> str:
+def _repaired(pair: Pair) -> bool:
+    """The guard replaced the first output and the kept one carries no flag."""
+    return pair.repair is not None and not pair.flags
+
+
+def _page_flags(pair: Pair) -> tuple[str, ...]:
+    """The ``data-flags`` of a flagged pair: its live flags, then the repair's record
+    (``"retried:<flag>"``/``"fallback:<flag>"``, one per flag of the first output)."""
+    repair = pair.repair
+    done = tuple(f"{repair.kind}:{flag}" for flag in repair.first_flags) if repair else ()
+    return (*pair.flags, *done)
+
+
+def _flag_note(
+    flags: tuple[str, ...],
+    engine: str,
+    confidence: float | None = None,
+    repair: Repair | None = None,
+) -> str:
     """The tooltip of a flagged pair: what the guard found and what was done about it.
 
-    Repairs are recorded as ``"retried:<flag>"``/``"fallback:<flag>"`` (see
-    ``bireader.translation.guard``); plain flags are what the kept output still shows.
+    ``flags`` are what the kept output still shows; ``repair`` says how a flagged first
+    output was replaced.
 
-    >>> _flag_note(("fallback:repetition",), "apertium")
+    >>> _flag_note((), "apertium", repair=Repair("fallback", ("repetition",)))
     'Repaired: the first translation was flagged (repetition); this one is by apertium'
-    >>> _flag_note(("repetition", "retried:repetition"), "argos")
+    >>> _flag_note(("repetition",), "argos", repair=Repair("retried", ("repetition",)))
     'Flagged by the quality guard (repetition), even after a retry; translated by argos'
     """
     if _ALIGNMENT_FLAGS.intersection(flags):
         return _alignment_note(flags, confidence)
-    still = [flag for flag in flags if ":" not in flag]
-    repairs = [flag.split(":", 1) for flag in flags if ":" in flag]
-    if not still:
-        causes = ", ".join(dict.fromkeys(cause for _, cause in repairs))
+    if not flags and repair is not None:
+        causes = ", ".join(dict.fromkeys(repair.first_flags))
         return f"Repaired: the first translation was flagged ({causes}); this one is by {engine}"
     how = {"retried": "a retry", "fallback": "another engine"}
-    after = (
-        ", even after " + " and ".join(dict.fromkeys(how.get(kind, kind) for kind, _ in repairs))
-        if repairs
-        else ""
-    )
-    return f"Flagged by the quality guard ({', '.join(still)}){after}; translated by {engine}"
+    after = f", even after {how[repair.kind]}" if repair is not None else ""
+    return f"Flagged by the quality guard ({', '.join(flags)}){after}; translated by {engine}"
 
 
 def _engine_rows(bi: BilingualDocument) -> list[tuple[str, str]]:
@@ -986,8 +998,8 @@ def _footer(body: Element, bi: BilingualDocument) -> None:
     rows.append(("Made with", f"bireader {bi.bireader_version}"))
     if bi.document.source and not bi.document.source.startswith("<"):
         rows.append(("Source", PurePath(bi.document.source).name))
-    flagged = sum(1 for pair in bi.pairs if pair.flags and not pair.unpaired)
-    repaired = sum(1 for pair in bi.pairs if pair.flags and all(":" in f for f in pair.flags))
+    flagged = sum(1 for pair in bi.pairs if (pair.flags or pair.repair) and not pair.unpaired)
+    repaired = sum(1 for pair in bi.pairs if _repaired(pair))
     summary = f"{len(bi.pairs)}"
     if flagged:
         summary += f", {flagged} flagged" + (f" ({repaired} repaired)" if repaired else "")

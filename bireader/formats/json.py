@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from bireader.errors import InputError
 from bireader.formats.base import reject_options
@@ -30,12 +30,16 @@ from bireader.model import (
     Block,
     BlockKind,
     Document,
+    REPAIR_KINDS,
     Pair,
     Provenance,
+    Repair,
+    RepairKind,
     Sentence,
     Word,
     block_kind,
     language_tag,
+    legacy_repair,
     utc,
 )
 from bireader.text import LONE_SURROGATE
@@ -44,11 +48,16 @@ if TYPE_CHECKING:
     from bireader.reading.source import Raw
 
 FORMAT = "json"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped on any change a reader of older files would trip over (2: pairs carry ``words``;
-3: a pair of an aligned document may carry ``link`` and ``confidence``)."""
-READABLE_VERSIONS = (1, 2, 3)
-"""Every layout :func:`from_dict` reads; a version-1 file simply has no words."""
+3: a pair of an aligned document may carry ``link`` and ``confidence``; 4: a repaired
+pair carries ``repair``, an object, instead of ``"retried:<flag>"``/``"fallback:<flag>"``
+strings among its ``flags``)."""
+READABLE_VERSIONS = (1, 2, 3, 4)
+"""Every layout :func:`from_dict` reads; a version-1 file simply has no words, and the
+repair strings among the flags of versions 1-3 are read into a ``Repair``."""
+_REPAIR_OBJECT = 4
+"""The first version whose pairs carry ``repair`` as an object."""
 
 _log = logging.getLogger(__name__)
 
@@ -109,7 +118,24 @@ def _pair_to_dict(index: int, pair: Pair) -> dict[str, Any]:
         "words": [word_to_dict(w) for w in pair.words],
         **({} if pair.link is None else {"link": pair.link}),
         **({} if pair.confidence is None else {"confidence": pair.confidence}),
+        **({} if pair.repair is None else {"repair": _repair_to_dict(pair.repair)}),
     }
+
+
+def _repair_to_dict(repair: Repair) -> dict[str, Any]:
+    return {"kind": repair.kind, "first_flags": list(repair.first_flags)}
+
+
+def _repair_from_dict(where: str, raw: Any) -> Repair | None:
+    """A pair's ``repair`` (absent or null: none), checked like every other field."""
+    if raw is None:
+        return None
+    _check_object(where, raw, _REPAIR_RULES)
+    if raw["kind"] not in REPAIR_KINDS:
+        raise InputError(
+            f"{where}.kind: expected one of {', '.join(REPAIR_KINDS)}, got {_describe(raw['kind'])}"
+        )
+    return Repair(cast(RepairKind, raw["kind"]), tuple(raw["first_flags"]))
 
 
 _PAIRS_MARK = json.dumps("\x00bireader pairs\x00")
@@ -350,16 +376,21 @@ def from_dict(data: Mapping[str, Any]) -> BilingualDocument:
             for i, word in enumerate(words):
                 if not sentence.start <= word.start <= word.end <= sentence.end:
                     raise InputError(f"{where}.words[{i}]: lies outside its sentence")
+        if schema >= _REPAIR_OBJECT:
+            flags, repair = tuple(raw["flags"]), _repair_from_dict(f"{where}.repair", raw.get("repair"))
+        else:
+            flags, repair = legacy_repair(tuple(raw["flags"]))
         pair = Pair(
             source=sentence,
             target=raw["target"],
             block_index=block_index,
             block_kind=_kind(raw["block_kind"]),
             engine=raw["engine"],
-            flags=tuple(raw["flags"]),
+            flags=flags,
             words=words,
             link=raw.get("link"),
             confidence=raw.get("confidence"),
+            repair=repair,
         )
         pairs.append(pair)
         if not (pair.unpaired and not sentence.text):
@@ -437,6 +468,7 @@ _PAIR: dict[str, str] = {
     "engine": _STR,
     "flags": _STR_LIST,
 }
+_REPAIR_RULES: dict[str, str] = {"kind": _STR, "first_flags": _STR_LIST}
 _WORD: dict[str, str] = {
     "text": _STR,
     "start": _OFFSET,

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from bireader._version import __version__
 from bireader.errors import ExportError, InputError, InvalidOption
@@ -33,12 +33,16 @@ from bireader.model import (
     BilingualDocument,
     Block,
     BlockKind,
+    REPAIR_KINDS,
     Document,
     Pair,
     Provenance,
+    Repair,
+    RepairKind,
     Sentence,
     block_kind,
     language_tag,
+    legacy_repair,
     utc,
 )
 from bireader.text import xml_safe
@@ -218,6 +222,10 @@ def _unit_builder(bi: BilingualDocument, src: str, tgt: str, date: str) -> Any:
             sub(tu, "prop", type="x-model").text = model
         for flag in pair.flags:
             sub(tu, "prop", type="x-flag").text = clean_xml_text(flag)
+        if pair.repair is not None:
+            sub(tu, "prop", type="x-repair").text = pair.repair.kind
+            for flag in pair.repair.first_flags:
+                sub(tu, "prop", type="x-repair-flag").text = clean_xml_text(flag)
         source = pair.source.text
         target = pair.target
         if len(row) > 1:
@@ -243,6 +251,18 @@ class _Unit:
     def prop(self, kind: str) -> str | None:
         values = self.props.get(kind)
         return values[0] if values else None
+
+
+def _flags_and_repair(unit: _Unit) -> tuple[tuple[str, ...], Repair | None]:
+    """A unit's live flags and its ``Repair``: from ``x-repair``/``x-repair-flag``, or, in
+    a file written before those props, from ``"retried:<flag>"`` strings among its flags."""
+    flags = tuple(unit.props.get("x-flag", ()))
+    kind = unit.prop("x-repair")
+    if kind is None:
+        return legacy_repair(flags)
+    if kind not in REPAIR_KINDS:
+        return flags, None
+    return flags, Repair(cast(RepairKind, kind), tuple(unit.props.get("x-repair-flag", ())))
 
 
 def read_tmx(
@@ -525,6 +545,7 @@ def _bilingual(
             text_parts.append(unit.source)
             offset = sentence.end
             sentences.append(sentence)
+            flags, repair = _flags_and_repair(unit)
             pairs.append(
                 Pair(
                     source=sentence,
@@ -532,7 +553,8 @@ def _bilingual(
                     block_index=len(blocks),
                     block_kind=group_kind,
                     engine=unit.prop("x-engine") or unit.creationtool or provenance.engine,
-                    flags=tuple(unit.props.get("x-flag", ())),
+                    flags=flags,
+                    repair=repair,
                 )
             )
         blocks.append(Block(group_kind, block_start, offset, tuple(sentences)))

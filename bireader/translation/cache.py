@@ -37,15 +37,19 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import cast
 
 from bireader.errors import CacheError
+from bireader.model import REPAIR_KINDS, Repair, RepairKind
 
 log = logging.getLogger(__name__)
 
 CACHE_ENV = "BIREADER_CACHE_DIR"
 FILENAME = "translations.sqlite3"
-SCHEMA_VERSION = 2
-"""2: no ``guard`` column (the guard version is part of every signature)."""
+SCHEMA_VERSION = 3
+"""2: no ``guard`` column (the guard version is part of every signature).
+3: ``repair_kind``/``repair_flags`` columns (a ``Repair``), no repair strings in ``flags``;
+a version-2 file drops its translations (its analyses are kept)."""
 BUSY_TIMEOUT_MS = 30_000
 # SQLite limits the number of host parameters in one statement; stay well below it.
 _CHUNK = 500
@@ -58,6 +62,8 @@ CREATE TABLE IF NOT EXISTS translations (
     flags       TEXT    NOT NULL,
     engine      TEXT    NOT NULL,
     created     REAL    NOT NULL,
+    repair_kind TEXT    NOT NULL DEFAULT '',
+    repair_flags TEXT   NOT NULL DEFAULT '',
     PRIMARY KEY (signature, source_hash)
 ) WITHOUT ROWID
 """
@@ -81,6 +87,8 @@ class CachedTranslation:
     target: str
     flags: tuple[str, ...]
     engine: str
+    repair: Repair | None = None
+    """Set on a kept translation that replaced a flagged first output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +151,10 @@ class TranslationCache:
             conn.execute("PRAGMA synchronous = NORMAL")
             with _transaction(conn):
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version not in (0, SCHEMA_VERSION):
+                if version == 2:
+                    # Repairs were strings among the flags: retranslate, keep the analyses.
+                    conn.execute("DROP TABLE IF EXISTS translations")
+                elif version not in (0, SCHEMA_VERSION):
                     # Written by another bireader version: its entries cannot be read.
                     conn.execute("DROP TABLE IF EXISTS translations")
                     conn.execute("DROP TABLE IF EXISTS analyses")
@@ -303,14 +314,18 @@ class TranslationCache:
                 chunk = hashes[i : i + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(
-                    "SELECT source_hash, target, flags, engine FROM translations"
+                    "SELECT source_hash, target, flags, engine, repair_kind, repair_flags"
+                    " FROM translations"
                     f" WHERE signature = ? AND source_hash IN ({marks})",
                     [signature, *chunk],
                 ).fetchall()
-                for digest, target, flags, engine in rows:
+                for digest, target, flags, engine, kind, first in rows:
                     source = by_hash[bytes(digest)]
-                    stored = tuple(f for f in flags.split(",") if f)
-                    found[source] = CachedTranslation(source, target, stored, engine)
+                    repair = (
+                        Repair(cast(RepairKind, kind), _split(first))
+                        if kind in REPAIR_KINDS else None
+                    )
+                    found[source] = CachedTranslation(source, target, _split(flags), engine, repair)
         except sqlite3.Error as exc:
             self._fail(exc)
             return {}
@@ -322,7 +337,10 @@ class TranslationCache:
             return
         now = time.time()
         rows = [
-            (signature, source_hash(e.source), e.target, ",".join(e.flags), e.engine, now)
+            (
+                signature, source_hash(e.source), e.target, ",".join(e.flags), e.engine, now,
+                e.repair.kind if e.repair else "", ",".join(e.repair.first_flags) if e.repair else "",
+            )
             for e in entries
         ]
         if not rows:
@@ -331,8 +349,8 @@ class TranslationCache:
             with _transaction(conn):
                 conn.executemany(
                     "INSERT OR REPLACE INTO translations"
-                    " (signature, source_hash, target, flags, engine, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    " (signature, source_hash, target, flags, engine, created,"
+                    " repair_kind, repair_flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
         except sqlite3.Error as exc:
@@ -397,6 +415,11 @@ def is_corrupt(exc: sqlite3.Error) -> bool:
         return True
     message = str(exc).lower()
     return isinstance(exc, sqlite3.DatabaseError) and any(m in message for m in _CORRUPT_MESSAGES)
+
+
+def _split(joined: str) -> tuple[str, ...]:
+    """Flags stored comma-joined, back as a tuple."""
+    return tuple(f for f in joined.split(",") if f)
 
 
 @contextlib.contextmanager

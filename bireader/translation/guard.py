@@ -29,26 +29,6 @@ UNTRANSLATED = "untranslated"
 FLAGS: tuple[str, ...] = (EMPTY, REPETITION, SUBWORD, TOO_LONG, UNTRANSLATED)
 """Every flag the guard can raise, in the order :func:`check` reports them."""
 
-RETRIED = "retried"
-FALLBACK = "fallback"
-RESCUES: tuple[str, ...] = (RETRIED, FALLBACK)
-"""Not raised by :func:`check`. When a flagged output is replaced, the pipeline records
-each flag of the first output as ``"retried:<flag>"`` (the same engine's safer
-decoding) or ``"fallback:<flag>"`` (another engine), beside the plain flags of the
-output kept, so exports can tell a repaired sentence from one that is still bad."""
-
-
-def unresolved(flags: tuple[str, ...]) -> tuple[str, ...]:
-    """The flags the kept output still carries, without the record of repairs.
-
-    >>> unresolved(("fallback:repetition",))
-    ()
-    >>> unresolved(("repetition", "retried:repetition"))
-    ('repetition',)
-    """
-    return tuple(flag for flag in flags if ":" not in flag)
-
-
 GUARD_VERSION = 6
 """Bumped whenever a check changes, so flags stored in the cache are recomputed."""
 

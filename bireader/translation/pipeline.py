@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bireader.errors import EngineError, InvalidOption, TranslationFailed
-from bireader.model import BilingualDocument, Document, Pair
+from bireader.model import BilingualDocument, Document, Pair, Repair, RepairKind
 from bireader.translation.base import (
     Engine,
     ProgressCallback,
@@ -111,14 +111,13 @@ def translate(
             block_kind=block.kind,
             engine=results[sentence.text].engine,
             flags=results[sentence.text].flags,
+            repair=results[sentence.text].repair,
         )
         for index, block, sentence in located
     )
-    from bireader.translation.guard import unresolved
-
-    flagged = sum(1 for p in pairs if p.flags)
+    flagged = sum(1 for p in pairs if p.flags or p.repair)
     if flagged:
-        still = sum(1 for p in pairs if unresolved(p.flags))
+        still = sum(1 for p in pairs if p.flags)
         log.warning(
             "%d of %d sentences flagged by the quality guard: %d repaired, %d still flagged",
             flagged, len(pairs), flagged - still, still,
@@ -281,13 +280,10 @@ class _Run:
 
     def _record(self, first: CachedTranslation, kept: CachedTranslation) -> CachedTranslation:
         """The kept output, carrying why it was retried and how, when it replaced ``first``."""
-        from bireader.translation.guard import FALLBACK, RETRIED
-
         if kept is first:
             return kept
-        rescue = RETRIED if kept.engine == self.primary.name else FALLBACK
-        flags = (*kept.flags, *(f"{rescue}:{flag}" for flag in first.flags))
-        return replace(kept, flags=flags)
+        rescue: RepairKind = "retried" if kept.engine == self.primary.name else "fallback"
+        return replace(kept, repair=Repair(rescue, first.flags))
 
     def _iter_alternatives(self) -> Iterator[Engine]:
         """The primary's safer copy, then (with fallback) every other ready engine.

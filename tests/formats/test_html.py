@@ -27,6 +27,7 @@ from bireader.model import (
     Document,
     Pair,
     Provenance,
+    Repair,
     Sentence,
     Word,
 )
@@ -392,8 +393,10 @@ def test_repaired_and_still_flagged_pairs_read_differently() -> None:
     bi = bilingual(ARTICLE)
     first, second, *rest = bi.pairs
     pairs = (
-        dataclasses.replace(first, flags=("fallback:repetition",), engine="apertium"),
-        dataclasses.replace(second, flags=("repetition", "retried:repetition")),
+        dataclasses.replace(first, repair=Repair("fallback", ("repetition",)), engine="apertium"),
+        dataclasses.replace(
+            second, flags=("repetition",), repair=Repair("retried", ("repetition",))
+        ),
         *rest,
     )
     root = parse(html.render(dataclasses.replace(bi, pairs=pairs)))
@@ -402,6 +405,11 @@ def test_repaired_and_still_flagged_pairs_read_differently() -> None:
     notes = [t.get("title") for t in flagged]
     assert notes[0].startswith("Repaired") and "apertium" in notes[0]
     assert notes[1].startswith("Flagged") and "even after a retry" in notes[1]
+    # The page's record is what it was before repairs were a value: live flags, then how.
+    assert [t.get("data-flags") for t in flagged] == [
+        "fallback:repetition",
+        "repetition retried:repetition",
+    ]
     footer = root.find(".//footer").text_content()
     assert "2 flagged (1 repaired)" in footer
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from samples import make_bilingual
 import bireader
 from bireader.errors import InputError, InvalidOption
 from bireader.formats import json as bjson
+from bireader.model import BilingualDocument, Repair
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -190,7 +193,7 @@ def test_whatever_the_schema_rejects_loads_rejects(validator: object) -> None:
     import random
 
     rng = random.Random(7)
-    base = json.loads(bjson.dumps(make_bilingual(flags={1: ("repetition",)})))
+    base = json.loads(bjson.dumps(_repaired(make_bilingual(flags={1: ("repetition",)}))))
     paths = _paths(base)
     rejected = 0
     for _ in range(1500):
@@ -246,3 +249,65 @@ def test_without_text_overlapping_pairs_are_refused() -> None:
 def test_deeply_nested_json_is_an_input_error() -> None:
     with pytest.raises(InputError, match="nested too deeply"):
         bjson.loads("[" * 100_000 + "]" * 100_000)
+
+
+def _repaired(bi: BilingualDocument) -> BilingualDocument:
+    """``bi`` with its first pair replaced by another engine, its third retried in vain."""
+    pairs = list(bi.pairs)
+    pairs[0] = dataclasses.replace(pairs[0], repair=Repair("fallback", ("repetition",)))
+    pairs[2] = dataclasses.replace(
+        pairs[2], flags=("empty",), repair=Repair("retried", ("repetition", "subword"))
+    )
+    return dataclasses.replace(bi, pairs=tuple(pairs))
+
+
+def test_a_repaired_pair_round_trips(validator: object) -> None:
+    bi = _repaired(make_bilingual())
+    data = json.loads(bjson.dumps(bi))
+    validator.validate(data)  # type: ignore[attr-defined]
+    assert data["pairs"][0]["flags"] == []
+    assert data["pairs"][0]["repair"] == {"kind": "fallback", "first_flags": ["repetition"]}
+    assert data["pairs"][2]["flags"] == ["empty"]
+    assert data["pairs"][2]["repair"] == {"kind": "retried", "first_flags": ["repetition", "subword"]}
+    assert "repair" not in data["pairs"][1]
+    assert bjson.loads(bjson.dumps(bi)) == bi
+    assert bjson.loads(bjson.dumps(bi, include_text=False)).pairs == bi.pairs
+
+
+@pytest.mark.parametrize("schema", [1, 2, 3])
+def test_older_schemas_read_repair_strings_into_a_repair(validator: object, schema: int) -> None:
+    data = json.loads(bjson.dumps(make_bilingual()))
+    data["schema"] = schema
+    data["pairs"][0]["flags"] = ["fallback:repetition"]
+    data["pairs"][2]["flags"] = ["empty", "retried:repetition", "retried:subword"]
+    validator.validate(data)  # type: ignore[attr-defined]
+    pairs = bjson.from_dict(data).pairs
+    assert (pairs[0].flags, pairs[0].repair) == ((), Repair("fallback", ("repetition",)))
+    assert pairs[2].flags == ("empty",)
+    assert pairs[2].repair == Repair("retried", ("repetition", "subword"))
+    assert (pairs[1].flags, pairs[1].repair) == ((), None)
+
+
+def test_from_schema_4_a_flag_is_only_a_flag() -> None:
+    """Repairs are no longer parsed out of the flags: a colon in a flag is just text."""
+    data = json.loads(bjson.dumps(make_bilingual()))
+    data["pairs"][0]["flags"] = ["fallback:repetition"]
+    pair = bjson.from_dict(data).pairs[0]
+    assert (pair.flags, pair.repair) == (("fallback:repetition",), None)
+
+
+@pytest.mark.parametrize(
+    ("repair", "message"),
+    [
+        ({"kind": "magic", "first_flags": []}, "pairs[0].repair.kind"),
+        ({"kind": "retried"}, "first_flags"),
+        ({"kind": "retried", "first_flags": [1]}, "first_flags"),
+        ("fallback:repetition", "pairs[0].repair"),
+    ],
+)
+def test_a_bad_repair_is_refused(validator: object, repair: object, message: str) -> None:
+    data = json.loads(bjson.dumps(make_bilingual()))
+    data["pairs"][0]["repair"] = repair
+    assert not validator.is_valid(data)  # type: ignore[attr-defined]
+    with pytest.raises(InputError, match=re.escape(message)):
+        bjson.from_dict(data)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 from pathlib import Path
@@ -14,6 +15,7 @@ from tmx_helpers import assert_valid_tmx, toolkit_pairs
 import bireader
 from bireader.errors import InputError, InvalidOption
 from bireader.formats import tmx
+from bireader.model import Repair
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "tmx"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -155,6 +157,38 @@ def test_own_file_reads_back_to_the_same_value(tmp_path: Path) -> None:
     bireader.export(bi, path)
     assert tmx.read_tmx(path) == bi
     assert bireader.read_tmx(path) == bi
+
+
+def test_a_repair_reads_back(tmp_path: Path) -> None:
+    bi = make_bilingual()
+    pairs = list(bi.pairs)
+    pairs[0] = dataclasses.replace(pairs[0], repair=Repair("fallback", ("repetition",)))
+    pairs[1] = dataclasses.replace(
+        pairs[1], flags=("empty",), repair=Repair("retried", ("repetition", "subword"))
+    )
+    bi = dataclasses.replace(bi, pairs=tuple(pairs))
+    path = tmp_path / "a.tmx"
+    bireader.export(bi, path)
+    assert_valid_tmx(path.read_bytes())
+    assert b'<prop type="x-repair">fallback</prop>' in path.read_bytes()
+    assert tmx.read_tmx(path) == bi
+
+
+def test_an_older_files_repair_strings_read_into_a_repair(tmp_path: Path) -> None:
+    """Before ``x-repair``, a repair was ``x-flag`` props like ``retried:repetition``."""
+    path = tmp_path / "a.tmx"
+    bireader.export(make_bilingual(flags={0: ("repetition",), 1: ("empty",)}), path)
+    old = path.read_bytes()
+    old = old.replace(b">repetition</prop>", b">fallback:repetition</prop>", 1)
+    old = old.replace(
+        b'<prop type="x-flag">empty</prop>',
+        b'<prop type="x-flag">empty</prop><prop type="x-flag">retried:subword</prop>',
+        1,
+    )
+    path.write_bytes(old)
+    first, second, *_ = tmx.read_tmx(path).pairs
+    assert (first.flags, first.repair) == ((), Repair("fallback", ("repetition",)))
+    assert (second.flags, second.repair) == (("empty",), Repair("retried", ("subword",)))
 
 
 def test_region_coded_file_reads_back(tmp_path: Path) -> None:

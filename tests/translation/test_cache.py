@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bireader.model import Repair
 from bireader.translation import cache as cache_module
 from bireader.translation.cache import (
     CachedTranslation,
@@ -85,6 +86,33 @@ def test_a_cache_of_the_old_layout_is_replaced(tmp_path: Path) -> None:
         )
         conn.execute("PRAGMA user_version = 1")
     with TranslationCache(path) as cache:
+        cache.put_many("sig", [entry("Hola.", "Hello.")])
+        assert cache.get_many("sig", ["Hola."])["Hola."].target == "Hello."
+
+
+def test_a_repair_is_stored_beside_the_flags(tmp_path: Path) -> None:
+    kept = CachedTranslation("Hola.", "Hi.", ("empty",), "fake", Repair("retried", ("a", "b")))
+    with TranslationCache(tmp_path / "c.sqlite3") as cache:
+        cache.put_many("sig", [kept, entry("Adiós.", "Bye.")])
+        got = cache.get_many("sig", ["Hola.", "Adiós."])
+    assert got["Hola."] == kept
+    assert got["Adiós."].repair is None
+
+
+def test_a_version_2_cache_drops_its_translations_and_keeps_its_analyses(tmp_path: Path) -> None:
+    """Version 2 kept repairs as "retried:<flag>" strings among the flags: retranslate."""
+    path = tmp_path / "c.sqlite3"
+    with TranslationCache(path) as cache:
+        cache.put_many("sig", [entry("Hola.", "Hello.")])
+        cache.put_analyses("words", {"Hola.": "[]"})
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE translations DROP COLUMN repair_kind")
+        conn.execute("ALTER TABLE translations DROP COLUMN repair_flags")
+        conn.execute("UPDATE translations SET flags = 'retried:repetition'")
+        conn.execute("PRAGMA user_version = 2")
+    with TranslationCache(path) as cache:
+        assert cache.get_many("sig", ["Hola."]) == {}
+        assert cache.get_analyses("words", ["Hola."]) == {"Hola.": "[]"}
         cache.put_many("sig", [entry("Hola.", "Hello.")])
         assert cache.get_many("sig", ["Hola."])["Hola."].target == "Hello."
 
@@ -198,7 +226,10 @@ def test_a_locked_database_is_bypassed_not_moved_aside(
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("PRAGMA busy_timeout = 0")
     other.execute("BEGIN EXCLUSIVE")
-    other.execute("INSERT INTO translations VALUES ('sig2', x'00', 't', '', 'e', 0)")
+    other.execute(
+        "INSERT INTO translations (signature, source_hash, target, flags, engine, created)"
+        " VALUES ('sig2', x'00', 't', '', 'e', 0)"
+    )
     monkeypatch.setattr(cache_module, "BUSY_TIMEOUT_MS", 50)
     try:
         with caplog.at_level(logging.WARNING, logger="bireader"), TranslationCache(path) as cache:

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import pytest
 
 from bireader.errors import EngineUnavailable, TranslationFailed
-from bireader.model import Block, Document, Provenance, Sentence
+from bireader.model import Block, Document, Provenance, Repair, Sentence
 from bireader.translation.base import EngineStatus
 from bireader.translation.cache import TranslationCache
 from bireader.translation.pipeline import translate
@@ -192,7 +192,8 @@ def test_flagged_sentence_is_repaired_by_safer_decoding(registry: types.ModuleTy
     bi = translate(doc, engine, cache=False)
     assert [p.target for p in bi.pairs] == ["EN<bien. Todo>", "EN<roto. Está>"]
     # The repaired pair says why it was retried and how.
-    assert [p.flags for p in bi.pairs] == [(), ("retried:repetition",)]
+    assert [p.flags for p in bi.pairs] == [(), ()]
+    assert [p.repair for p in bi.pairs] == [None, Repair("retried", ("repetition",))]
     assert [p.engine for p in bi.pairs] == ["fake", "fake"]
     safer = FakeEngine.built[-1]
     assert safer.safe and safer.sentences == ["Está roto."]
@@ -204,8 +205,9 @@ def test_still_flagged_falls_back_to_another_engine(registry: types.ModuleType) 
     bi = translate(doc, "fake", cache=False)
     assert bi.pairs[1].target == "BK<Está muy roto.>"
     assert bi.pairs[1].engine == "backup"
-    assert bi.pairs[1].flags == ("fallback:repetition",)
-    assert bi.pairs[0].flags == ()
+    assert bi.pairs[1].flags == ()
+    assert bi.pairs[1].repair == Repair("fallback", ("repetition",))
+    assert (bi.pairs[0].flags, bi.pairs[0].repair) == ((), None)
     assert bi.pairs[0].engine == "fake"
     assert bi.provenance.engine == "fake"
     (backup,) = BackupEngine.built
@@ -218,7 +220,8 @@ def test_no_fallback_keeps_the_flag(registry: types.ModuleType) -> None:
     bi = translate(doc, FakeEngine(), cache=False, fallback=False)
     assert bi.pairs[0].target == BROKEN
     # The safer retry did not help (a tie keeps the later attempt): flag and retry kept.
-    assert bi.pairs[0].flags == ("repetition", "retried:repetition")
+    assert bi.pairs[0].flags == ("repetition",)
+    assert bi.pairs[0].repair == Repair("retried", ("repetition",))
     assert bi.pairs[0].engine == "fake"
     assert BackupEngine.built == []
 
@@ -227,7 +230,8 @@ def test_fallback_skips_engines_that_are_not_ready(registry: types.ModuleType) -
     BackupEngine.ready = False
     doc = make_document(["Está muy roto."])
     bi = translate(doc, FakeEngine(), cache=False)
-    assert bi.pairs[0].flags == ("repetition", "retried:repetition")
+    assert bi.pairs[0].flags == ("repetition",)
+    assert bi.pairs[0].repair == Repair("retried", ("repetition",))
     assert BackupEngine.built == []
 
 
@@ -242,7 +246,8 @@ def test_when_nothing_helps_the_flag_and_engine_are_kept(
     doc = make_document(["Está muy roto."])
     with caplog.at_level(logging.WARNING, logger="bireader"):
         bi = translate(doc, FakeEngine(), cache=False)
-    assert bi.pairs[0].flags == ("repetition", "fallback:repetition")
+    assert bi.pairs[0].flags == ("repetition",)
+    assert bi.pairs[0].repair == Repair("fallback", ("repetition",))
     assert bi.pairs[0].target == BROKEN
     assert "0 repaired, 1 still flagged" in caplog.text
 
@@ -261,7 +266,8 @@ def test_fewest_flags_win(registry: types.ModuleType) -> None:
     registry.BackupEngine = EmptyBackup  # type: ignore[attr-defined]
     bi = translate(make_document(["Está muy roto."]), WorseSafer(), cache=False)
     # primary: 1 flag, safer: 2 flags (worse, dropped), backup: 1 flag (tie: later wins)
-    assert bi.pairs[0].flags == ("empty", "fallback:repetition")
+    assert bi.pairs[0].flags == ("empty",)
+    assert bi.pairs[0].repair == Repair("fallback", ("repetition",))
     assert bi.pairs[0].engine == "backup"
 
 
@@ -275,9 +281,10 @@ def test_second_run_is_served_by_the_cache(registry: types.ModuleType, tmp_path:
     new = [*FakeEngine.built[fakes:], *BackupEngine.built[backups:]]
     # Only the primary is built, and never called: no retry, no fallback engine.
     assert len(new) == 1 and new[0].calls == []
-    assert [(p.target, p.flags, p.engine) for p in second.pairs] == [
-        (p.target, p.flags, p.engine) for p in first.pairs
+    assert [(p.target, p.flags, p.engine, p.repair) for p in second.pairs] == [
+        (p.target, p.flags, p.engine, p.repair) for p in first.pairs
     ]
+    assert second.pairs[2].repair == Repair("fallback", ("repetition",))
     assert second.pairs[2].engine == "backup"
 
 
@@ -290,7 +297,8 @@ def test_retry_outputs_are_cached_per_engine(registry: types.ModuleType, tmp_pat
     bi = translate(doc, "fake", cache=tmp_path, fallback=False)
     primary, safer = FakeEngine.built[before:]
     assert primary.sentences == ["Está muy roto."] and safer.calls == []
-    assert (bi.pairs[0].engine, bi.pairs[0].flags) == ("fake", ("repetition", "retried:repetition"))
+    assert (bi.pairs[0].engine, bi.pairs[0].flags) == ("fake", ("repetition",))
+    assert bi.pairs[0].repair == Repair("retried", ("repetition",))
 
 
 def test_cache_is_keyed_by_provenance(registry: types.ModuleType, tmp_path: Path) -> None:
