@@ -201,7 +201,8 @@ class Repair:
 
     def __post_init__(self) -> None:
         if self.kind not in REPAIR_KINDS:
-            raise ValueError(f"unknown repair kind {self.kind!r} (known: {', '.join(REPAIR_KINDS)})")
+            known = ", ".join(REPAIR_KINDS)
+            raise ValueError(f"unknown repair kind {self.kind!r} (known: {known})")
 
 
 def legacy_repair(flags: tuple[str, ...]) -> tuple[tuple[str, ...], Repair | None]:

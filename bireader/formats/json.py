@@ -26,11 +26,11 @@ from bireader.errors import InputError
 from bireader.formats.base import reject_options
 from bireader.model import (
     BLOCK_KINDS,
+    REPAIR_KINDS,
     BilingualDocument,
     Block,
     BlockKind,
     Document,
-    REPAIR_KINDS,
     Pair,
     Provenance,
     Repair,
@@ -377,7 +377,8 @@ def from_dict(data: Mapping[str, Any]) -> BilingualDocument:
                 if not sentence.start <= word.start <= word.end <= sentence.end:
                     raise InputError(f"{where}.words[{i}]: lies outside its sentence")
         if schema >= _REPAIR_OBJECT:
-            flags, repair = tuple(raw["flags"]), _repair_from_dict(f"{where}.repair", raw.get("repair"))
+            flags = tuple(raw["flags"])
+            repair = _repair_from_dict(f"{where}.repair", raw.get("repair"))
         else:
             flags, repair = legacy_repair(tuple(raw["flags"]))
         pair = Pair(

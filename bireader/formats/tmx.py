@@ -30,10 +30,10 @@ from bireader._version import __version__
 from bireader.errors import ExportError, InputError, InvalidOption
 from bireader.formats.base import reject_options
 from bireader.model import (
+    REPAIR_KINDS,
     BilingualDocument,
     Block,
     BlockKind,
-    REPAIR_KINDS,
     Document,
     Pair,
     Provenance,

@@ -339,7 +339,7 @@ class TranslationCache:
         rows = [
             (
                 signature, source_hash(e.source), e.target, ",".join(e.flags), e.engine, now,
-                e.repair.kind if e.repair else "", ",".join(e.repair.first_flags) if e.repair else "",
+                *((e.repair.kind, ",".join(e.repair.first_flags)) if e.repair else ("", "")),
             )
             for e in entries
         ]

@@ -268,7 +268,10 @@ def test_a_repaired_pair_round_trips(validator: object) -> None:
     assert data["pairs"][0]["flags"] == []
     assert data["pairs"][0]["repair"] == {"kind": "fallback", "first_flags": ["repetition"]}
     assert data["pairs"][2]["flags"] == ["empty"]
-    assert data["pairs"][2]["repair"] == {"kind": "retried", "first_flags": ["repetition", "subword"]}
+    assert data["pairs"][2]["repair"] == {
+        "kind": "retried",
+        "first_flags": ["repetition", "subword"],
+    }
     assert "repair" not in data["pairs"][1]
     assert bjson.loads(bjson.dumps(bi)) == bi
     assert bjson.loads(bjson.dumps(bi, include_text=False)).pairs == bi.pairs
