@@ -19,8 +19,9 @@ connection.
 >>> import tempfile, pathlib
 >>> with TranslationCache(pathlib.Path(tempfile.mkdtemp()) / "t.sqlite3") as cache:
 ...     cache.put_many("demo:1", [CachedTranslation("Hola.", "Hello.", (), "demo")])
-...     cache.get_many("demo:1", ["Hola.", "Adiós."])
-{'Hola.': CachedTranslation(source='Hola.', target='Hello.', flags=(), engine='demo')}
+...     got = cache.get_many("demo:1", ["Hola.", "Adiós."])
+>>> list(got), got["Hola."].target, got["Hola."].repair
+(['Hola.'], 'Hello.', None)
 """
 
 from __future__ import annotations
