@@ -7,6 +7,8 @@ byte for byte apart from timestamps, and each worker must build its engine once.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import shutil
@@ -53,6 +55,19 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=15)
 
 
+def _scheduler_address(
+    scheduler_file: Path, scheduler: subprocess.Popen[bytes], log: Path
+) -> str:
+    """The address the scheduler writes, once its file is whole (it is created empty first)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert scheduler.poll() is None, log.read_text()
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            return str(json.loads(scheduler_file.read_text(encoding="utf-8"))["address"])
+        time.sleep(0.1)
+    raise AssertionError(f"no scheduler address within 60 s: {log.read_text()}")
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a scheduler with two single-threaded workers, all on 127.0.0.1."""
@@ -67,13 +82,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
              "--scheduler-file", str(scheduler_file)],
             stdout=logs[0], stderr=subprocess.STDOUT, env=env, cwd=base,
         ))
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            assert processes[0].poll() is None, (base / "scheduler.log").read_text()
-            time.sleep(0.1)
-        import json
-
-        address = json.loads(scheduler_file.read_text(encoding="utf-8"))["address"]
+        address = _scheduler_address(scheduler_file, processes[0], base / "scheduler.log")
         assert address.startswith("tcp://127.0.0.1:"), address
         for number, log in enumerate(logs[1:], start=1):
             processes.append(subprocess.Popen(

@@ -189,15 +189,17 @@ def batch_command(
         if client is not None:
             client.close()
     seconds = time.perf_counter() - started
+    counted = f"{done} article{'' if done == 1 else 's'}"
     summary = (
-        f"batch: {done} articles ({translated} translated, {skipped} up to date, "
-        f"{len(failed)} failed), {sentences} sentences in {seconds:.1f} s -> {output_dir}"
+        f"batch: {counted} ({translated} translated, {skipped} up to date, "
+        f"{len(failed)} failed), {sentences} sentence{'' if sentences == 1 else 's'} "
+        f"in {seconds:.1f} s -> {output_dir}"
     )
     click.echo(summary, err=True)
     if tmx_corpus is not None:
         click.echo(f"wrote {tmx_corpus} (tmx corpus)", err=True)
     if failed:
-        click.echo(f"bireader: {len(failed)} of {done} articles failed (named above)", err=True)
+        click.echo(f"bireader: {len(failed)} of {counted} failed (named above)", err=True)
         raise click.exceptions.Exit(SOME_FAILED)
 
 

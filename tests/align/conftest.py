@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-
-GOLD = Path(__file__).resolve().parents[1] / "data" / "align"
 
 
 @pytest.fixture(scope="session")

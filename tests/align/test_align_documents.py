@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import GOLD
+from align_gold import GOLD
 
 import bireader
 from bireader.alignment import evaluate

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from align_gold import GOLD
 from click.testing import CliRunner
-from conftest import GOLD
 
 from bireader.cli import main
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GOLD
+from align_gold import GOLD
 
 from bireader.alignment import evaluate
 
