@@ -23,28 +23,28 @@ import io
 import re
 from typing import IO, Any
 
-from bireader.chardata import LINE_BREAKS
+from bireader.chardata import LINE_BREAKS, XML_FORBIDDEN
 from bireader.formats.base import reject_options
 from bireader.model import BilingualDocument
-from bireader.text import LONE_SURROGATE
 
 FORMAT = "tsv"
 
 # Everything str.splitlines() breaks on, so no tool sees a pair split over two lines.
 _LINE_BREAK = re.compile(f"\r\n|[{LINE_BREAKS}]")
-# NUL and lone surrogates: nothing can read them back, UTF-8 cannot even encode the latter.
-_NUL = re.compile(f"\x00|{LONE_SURROGATE.pattern}")
+# What XML forbids (NUL, ESC, BEL, lone surrogates...): the other exporters drop it too,
+# and a raw ESC in a flashcard file reaches whatever terminal or tool shows it.
+_NUL = XML_FORBIDDEN
 
 
 def anki_field(text: str) -> str:
     """``text`` as one HTML field: escaped, line breaks as ``<br>``, tabs as ``&#9;``."""
-    escaped = html.escape(_NUL.sub("", text), quote=True).replace("&#x27;", "'")
-    return _LINE_BREAK.sub("<br>", escaped).replace("\t", "&#9;")
+    escaped = html.escape(text, quote=True).replace("&#x27;", "'")
+    return _NUL.sub("", _LINE_BREAK.sub("<br>", escaped)).replace("\t", "&#9;")
 
 
 def plain_field(text: str) -> str:
     """``text`` as one plain field: tabs and line breaks become a single space each."""
-    return _LINE_BREAK.sub(" ", _NUL.sub("", text)).replace("\t", " ")
+    return _NUL.sub("", _LINE_BREAK.sub(" ", text)).replace("\t", " ")
 
 
 def _cells(row: list[str], *, html: bool) -> list[str]:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from samples import make_bilingual
 
+from bireader.chardata import XML_FORBIDDEN
 from bireader.errors import InvalidOption
 from bireader.formats import tsv
 
@@ -81,10 +82,18 @@ BREAKS = {ord(c): "\n" for c in "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
 def shown(text: str) -> str:
-    """What a field should show: every line break as a newline."""
-    return text.replace("\r\n", "\n").translate(BREAKS)
+    """What a field should show: every line break as a newline, nothing XML forbids."""
+    return XML_FORBIDDEN.sub("", text.replace("\r\n", "\n").translate(BREAKS))
 TEXT = st.text(st.characters(min_codepoint=1, max_codepoint=0x10FFFF, exclude_categories=["Cs"]),
                max_size=30) | AWKWARD
+
+
+def test_control_characters_from_an_imported_file_are_dropped() -> None:
+    """ESC and BEL (say, from a JSON file) never reach a flashcard file raw."""
+    out = dump(make_bilingual([("paragraph", [("Hola\x07.", "Hello \x1b[2J\x00world.")])]))
+    assert data_lines(out) == ["Hola.\tHello [2Jworld."]
+    plain = dump(make_bilingual([("paragraph", [("a\x1bb", "c\x07d")])]), html=False, header=False)
+    assert plain == "ab\tcd\n"
 
 
 @settings(max_examples=150, deadline=None)
