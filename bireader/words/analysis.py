@@ -171,6 +171,8 @@ def build_words(
                 noun = _first(token, "n")
                 if noun is not None:
                     word = _part_word(token.surface, start, end, noun[0], glossary, following)
+            if word.upos == "ADJ":
+                word = _with_participles(word, token, glossary)
             if token.words:
                 # A multiword unit: one word with its own gloss, and its words as parts.
                 context = chosen[i - 1] if i > 0 else before
@@ -190,6 +192,18 @@ def build_words(
             Word(token.surface, start, end, main.lemma, main.upos, main.features, glosses, parts)
         )
     return words
+
+
+def _with_participles(
+    word: Word, token: Token, glossary: dict[Reading, tuple[str, ...]]
+) -> Word:
+    """An adjective that is also a verb's participle glossed as that participle too:
+    the dictionary's ``cerrado`` adjective is *enclosed*, the participle *closed*."""
+    verb = next((a[0] for a in token.analyses if a[0].pos == "vblex" and "pp" in a[0].tags), None)
+    extra = glossary.get(verb.participle(), ()) if verb is not None else ()
+    if not extra:
+        return word
+    return replace(word, glosses=tuple(dict.fromkeys(word.glosses + extra)))
 
 
 def _with_head(words: Sequence[Token], unit: Reading) -> list[Token]:

@@ -58,6 +58,10 @@ class Reading:
     def pos(self) -> str:
         return self.tags[0] if self.tags else ""
 
+    def participle(self) -> Reading:
+        """The key of this participle's English participles in a glossary."""
+        return Reading(self.lemma, (*self.tags, PARTICIPLE), self.head)
+
     def bidix_key(self) -> str:
         """The lexical form the bilingual dictionary is looked up with."""
         if self.head:
@@ -249,6 +253,20 @@ def _dictionary() -> _Process:
     return _Process(["lt-proc", "-z", "-b", stages().autobil], "apertium dictionary lookup")
 
 
+PARTICIPLE = "en-pp"
+"""A pseudo-tag: ``glossary[reading.participle()]`` holds the English past participles
+of a Spanish participle's glosses (``cerrado`` -> *closed*), made by Apertium's English
+generator, for the adjective the participle is used as."""
+
+
+def _generator() -> _Process | None:
+    """Apertium's English generator (``spa-eng.autogen.bin``), or None without it."""
+    path = Path(stages().autobil).with_name(f"{PAIR}.autogen.bin")
+    if not path.is_file():
+        return None
+    return _Process(["lt-proc", "-z", "-g", str(path)], "apertium English generator")
+
+
 def analyse_document(
     sentences: Sequence[str], *, keep: Callable[[Reading], bool] | None = None
 ) -> tuple[list[list[Token]], dict[Reading, tuple[str, ...]]]:
@@ -256,13 +274,49 @@ def analyse_document(
 
     The analyser and the dictionary start together, once per document.
     """
-    with _analyser(True) as analyser, _dictionary() as dictionary:
-        tokens = _analyse_with(analyser, sentences, keep)
-        units = [t for sentence in tokens for t in sentence]
-        units += [w for t in units for w in t.words]
-        readings = [r for t in units for a in t.analyses for r in a]
-        glossary = _lookup_with(dictionary, readings)
+    generator = _generator()
+    try:
+        with _analyser(True) as analyser, _dictionary() as dictionary:
+            tokens = _analyse_with(analyser, sentences, keep)
+            units = [t for sentence in tokens for t in sentence]
+            units += [w for t in units for w in t.words]
+            readings = [r for t in units for a in t.analyses for r in a]
+            glossary = _lookup_with(dictionary, readings)
+        if generator is not None:
+            glossary.update(_participles_with(generator, glossary))
+            generator.close()
+    except BaseException:
+        if generator is not None:
+            generator.kill()
+        raise
     return tokens, glossary
+
+
+def _participles_with(
+    generator: _Process, glossary: Mapping[Reading, tuple[str, ...]]
+) -> dict[Reading, tuple[str, ...]]:
+    """The English participles of every verb participle's glosses (one round)."""
+    verbs = [r for r in glossary if r.pos == "vblex" and "pp" in r.tags and glossary[r]]
+    heads = list(dict.fromkeys(g.split()[0] for r in verbs for g in glossary[r]))
+    if not heads:
+        return {}
+    out = generator.ask(["".join(f"^{_escape(h)}<vblex><pp>$\n" for h in heads)])[0]
+    forms = out.split("\n")
+    made = {
+        head: form.strip()
+        for head, form in zip(heads, forms, strict=False)
+        if form.strip() and not form.strip().startswith(("#", "*", "@"))
+    }
+    result: dict[Reading, tuple[str, ...]] = {}
+    for reading in verbs:
+        glosses = []
+        for gloss in glossary[reading]:
+            head, _, tail = gloss.partition(" ")
+            if head in made:
+                glosses.append(f"{made[head]} {tail}".strip())
+        if glosses:
+            result[reading.participle()] = tuple(dict.fromkeys(glosses))
+    return result
 
 
 def analyse(

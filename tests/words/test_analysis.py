@@ -125,6 +125,20 @@ def test_a_multiword_unit_keeps_its_words_as_parts_with_their_own_spans() -> Non
     assert words["lunes"].parts == () and words["del"].parts[0].start == words["del"].start
 
 
+def test_an_adjective_that_is_a_participle_is_glossed_as_the_participle_too() -> None:
+    words = by_text(words_of("Encontró el local cerrado y los fondos destinados a la obra."))
+    shut = words["cerrado"]
+    assert shut.upos == "ADJ" and shut.lemma == "cerrado"
+    # The dictionary's adjective first, then the verb's English participle (generated
+    # by Apertium's English generator, not by a rule: "allocated", "closed").
+    assert shut.glosses[:2] == ("enclosed", "closed")
+    assert "allocated" in words["destinados"].glosses
+    # A verb's own participle keeps the verb's gloss; a plain adjective gains nothing.
+    verb = by_text(words_of("Ha cerrado la puerta."))["cerrado"]
+    assert (verb.upos, verb.glosses[0]) == ("VERB", "close")
+    assert by_text(words_of("Es un local grande."))["grande"].glosses[0] == "big"
+
+
 def test_enclitic_verbs_are_verb_plus_pronouns() -> None:
     words = by_text(words_of("Quiso presentarse y dárselo."))
     present = words["presentarse"]
