@@ -265,3 +265,17 @@ def test_an_analysis_begun_beside_the_translation_gives_the_same_words() -> None
     )
     pending = begin(bi.document, cache=False)
     assert analyze(bi, cache=False, pending=pending) == analyze(bi, cache=False)
+
+
+def test_the_page_card_of_a_unit_lists_its_words() -> None:
+    import json
+
+    from bireader.formats.html import word_data
+
+    bi = analyze(bilingual("Tenía dolor de cabeza.", "He had a headache."))
+    data = json.loads(word_data(bi) or "{}")
+    strings, entries = data["s"], data["e"]
+    unit = next(e for e in entries if strings[e[0]] == "dolor de cabeza")
+    assert strings[unit[3][0]] == "headache"
+    assert [strings[entries[p][0]] for p in unit[5]] == ["dolor", "de", "cabeza"]
+    assert "head" in [strings[g] for g in entries[unit[5][2]][3]]
