@@ -42,6 +42,7 @@ from bireader.translation.models import (
     installed_packages,
     models_dir,
     packages_dir,
+    remove_dir,
     version_key,
 )
 
@@ -445,10 +446,6 @@ def remove(name_or_from: str, to_code: str | None = None) -> tuple[ModelEntry, .
 
     ``ModelNotInstalled`` if none matched.
     """
-    import shutil
-
-    from bireader.errors import InputError
-
     if to_code is None:
         chosen = [find_model(name_or_from)]
     else:
@@ -457,10 +454,7 @@ def remove(name_or_from: str, to_code: str | None = None) -> tuple[ModelEntry, .
         if not chosen:
             raise ModelNotInstalled(f"no installed model translates {name_or_from}->{to_code}")
     for entry in chosen:
-        try:
-            shutil.rmtree(entry.path)
-        except OSError as exc:
-            raise InputError(f"cannot remove {entry.path}: {exc}") from exc
+        remove_dir(entry.path)
         log.info("removed model %s from %s", entry.name, entry.path)
     return tuple(chosen)
 

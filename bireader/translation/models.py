@@ -187,6 +187,14 @@ def find_package(
     return max(candidates, key=lambda pkg: (version_key(pkg.package_version), pkg.path.name))
 
 
+def require_zip(source: Path, kind: str) -> None:
+    """Refuse ``source`` unless it is an existing zip file; ``kind`` names what it should be."""
+    if not source.is_file():
+        raise InputError(f"{source}: no such file")
+    if not zipfile.is_zipfile(source):
+        raise InputError(f"{source}: not {kind} (not a zip archive)")
+
+
 def checked_names(archive: zipfile.ZipFile, source: Path) -> list[PurePosixPath]:
     """Every member name, refusing any that would land outside the target or is a link."""
     names: list[PurePosixPath] = []
@@ -332,6 +340,14 @@ def clean_stale(root: Path) -> list[Path]:
     return removed
 
 
+def remove_dir(path: Path) -> None:
+    """Delete an installed model folder; ``InputError`` naming it if that fails."""
+    try:
+        shutil.rmtree(path)
+    except OSError as exc:
+        raise InputError(f"cannot remove {path}: {exc}") from exc
+
+
 def replace_dir(staged: Path, target: Path) -> None:
     """Move ``staged`` to ``target``, replacing an existing ``target`` as one rename."""
     if target.exists():
@@ -355,10 +371,7 @@ def install_from_file(path: str | os.PathLike[str], directory: Path | None = Non
     """
     source = Path(path)
     root = directory if directory is not None else packages_dir()
-    if not source.is_file():
-        raise InputError(f"{source}: no such file")
-    if not zipfile.is_zipfile(source):
-        raise InputError(f"{source}: not an Argos package (not a zip archive)")
+    require_zip(source, "an Argos package")
     try:
         with zipfile.ZipFile(source) as archive:
             top, metadata = _validate_archive(archive, source)
@@ -399,10 +412,7 @@ def remove(
     if not chosen:
         raise ModelNotInstalled(f"no installed Argos package matches {what}")
     for package in chosen:
-        try:
-            shutil.rmtree(package.path)
-        except OSError as exc:
-            raise InputError(f"cannot remove {package.path}: {exc}") from exc
+        remove_dir(package.path)
         log.info("removed Argos package %s from %s", package.code, package.path)
     return tuple(chosen)
 

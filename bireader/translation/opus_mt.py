@@ -36,6 +36,7 @@ from bireader.translation.models import (
     clean_stale,
     models_dir,
     replace_dir,
+    require_zip,
     staging_dir,
 )
 
@@ -147,10 +148,7 @@ def install_release(
     """
     source = Path(path)
     root = directory if directory is not None else models_dir()
-    if not source.is_file():
-        raise InputError(f"{source}: no such file")
-    if not zipfile.is_zipfile(source):
-        raise InputError(f"{source}: not an OPUS-MT release (not a zip archive)")
+    require_zip(source, "an OPUS-MT release")
     yaml = _require_yaml()
     try:
         with zipfile.ZipFile(source) as archive:
