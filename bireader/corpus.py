@@ -141,6 +141,28 @@ class BatchSummary:
         return not self.failed
 
 
+@dataclass(slots=True)
+class BatchTally:
+    """Running counts of a batch's results, as :class:`BatchSummary` reports them."""
+
+    articles: int = 0
+    translated: int = 0
+    skipped: int = 0
+    sentences: int = 0
+    failed: list[ArticleResult] = field(default_factory=list)
+
+    def add(self, result: ArticleResult) -> None:
+        """Count one article's result."""
+        self.articles += 1
+        self.sentences += result.sentences
+        if result.skipped:
+            self.skipped += 1
+        elif result.ok:
+            self.translated += 1
+        else:
+            self.failed.append(result)
+
+
 # --------------------------------------------------------------------------- inputs
 
 
@@ -640,26 +662,18 @@ def batch(
     :func:`iter_batch`.
     """
     started = time.perf_counter()
-    total = translated = skipped = sentences = 0
-    failed: list[ArticleResult] = []
+    tally = BatchTally()
     for result in iter_batch(inputs, out_dir, **kwargs):
-        total += 1
-        if result.skipped:
-            skipped += 1
-        elif result.ok:
-            translated += 1
-        else:
-            failed.append(result)
-        sentences += result.sentences
+        tally.add(result)
         if on_result is not None:
             on_result(result)
     corpus = kwargs.get("tmx_corpus")
     return BatchSummary(
-        articles=total,
-        translated=translated,
-        skipped=skipped,
-        failed=tuple(failed),
-        sentences=sentences,
+        articles=tally.articles,
+        translated=tally.translated,
+        skipped=tally.skipped,
+        failed=tuple(tally.failed),
+        sentences=tally.sentences,
         seconds=time.perf_counter() - started,
         out_dir=str(out_dir),
         tmx_corpus=None if corpus is None else str(corpus),

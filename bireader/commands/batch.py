@@ -117,7 +117,7 @@ def batch_command(
     finishes where it stopped. A failing article is named with the reason and the
     others go on; the exit code is then 5.
     """
-    from bireader.corpus import ArticleResult, collect_inputs, iter_batch
+    from bireader.corpus import BatchTally, collect_inputs, iter_batch
 
     if jobs is not None and dask_address is not None:
         raise click.UsageError("--jobs is for the local pool; a Dask cluster has its workers")
@@ -135,8 +135,7 @@ def batch_command(
     articles = collect_inputs(inputs, glob=patterns or None, exclude=exclude, align=align)
     client = _dask_client(dask_address) if dask_address else None
     started = time.perf_counter()
-    done = translated = skipped = sentences = 0
-    failed: list[ArticleResult] = []
+    tally = BatchTally()
     bar: Any = None
     try:
         results = iter_batch(
@@ -162,19 +161,14 @@ def batch_command(
                 file=sys.stderr,
                 show_pos=True,
                 item_show_func=lambda _: (
-                    f"{sentences} sentences" + (f", {len(failed)} failed" if failed else "")
+                    f"{tally.sentences} sentences"
+                    + (f", {len(tally.failed)} failed" if tally.failed else "")
                 ),
             )
             bar.__enter__()
         for result in results:
-            done += 1
-            sentences += result.sentences
-            if result.skipped:
-                skipped += 1
-            elif result.ok:
-                translated += 1
-            else:
-                failed.append(result)
+            tally.add(result)
+            if not result.ok:
                 error = result.error or ""
                 named = error.startswith(f"{result.source}: ")  # the reader names it already
                 _line(bar, f"bireader: error: {error if named else f'{result.source}: {error}'}")
@@ -189,9 +183,10 @@ def batch_command(
         if client is not None:
             client.close()
     seconds = time.perf_counter() - started
+    done, sentences, failed = tally.articles, tally.sentences, tally.failed
     counted = f"{done} article{'' if done == 1 else 's'}"
     summary = (
-        f"batch: {counted} ({translated} translated, {skipped} up to date, "
+        f"batch: {counted} ({tally.translated} translated, {tally.skipped} up to date, "
         f"{len(failed)} failed), {sentences} sentence{'' if sentences == 1 else 's'} "
         f"in {seconds:.1f} s -> {output_dir}"
     )
