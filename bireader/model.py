@@ -12,7 +12,7 @@ earlier stage produced. Offsets are character offsets into ``Document.text``:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -99,6 +99,34 @@ class Block:
     start: int
     end: int
     sentences: tuple[Sentence, ...] = ()
+
+
+def lay_out(blocks: Iterable[tuple[BlockKind, Sequence[str]]]) -> tuple[str, tuple[Block, ...]]:
+    """Join blocks of sentence texts into one text with offsets.
+
+    Sentences are joined by a space and blocks by a blank line; a block with no
+    sentences makes none.
+    """
+    parts: list[str] = []
+    built: list[Block] = []
+    at = 0
+    for kind, sentences in blocks:
+        if not sentences:
+            continue
+        if parts:
+            parts.append("\n\n")
+            at += 2
+        start = at
+        placed: list[Sentence] = []
+        for n, text in enumerate(sentences):
+            if n:
+                parts.append(" ")
+                at += 1
+            placed.append(Sentence(text, at, at + len(text)))
+            parts.append(text)
+            at += len(text)
+        built.append(Block(kind, start, at, tuple(placed)))
+    return "".join(parts), tuple(built)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bireader.model import Block, BlockKind, Document, Sentence
+from bireader.model import BlockKind, Document, Sentence, lay_out
 
 LinkPair = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -177,26 +177,8 @@ def _shift_numbers(text: str, by: int) -> str:
 
 
 def _build(blocks: list[tuple[BlockKind, list[str]]], lang: str, name: str) -> Document:
-    parts: list[str] = []
-    built: list[Block] = []
-    at = 0
-    for kind, sentences in blocks:
-        if not sentences:
-            continue
-        if parts:
-            parts.append("\n\n")
-            at += 2
-        start = at
-        placed: list[Sentence] = []
-        for n, text in enumerate(sentences):
-            if n:
-                parts.append(" ")
-                at += 1
-            placed.append(Sentence(text, at, at + len(text)))
-            parts.append(text)
-            at += len(text)
-        built.append(Block(kind, start, at, tuple(placed)))
-    return Document("".join(parts), tuple(built), lang=lang, source=name)
+    text, built = lay_out(blocks)
+    return Document(text, built, lang=lang, source=name)
 
 
 def repeated(pairs: Sequence[GoldPair], sentences: int, seed: int = 1) -> GoldPair:

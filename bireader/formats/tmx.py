@@ -32,16 +32,15 @@ from bireader.formats.base import reject_options
 from bireader.model import (
     REPAIR_KINDS,
     BilingualDocument,
-    Block,
     BlockKind,
     Document,
     Pair,
     Provenance,
     Repair,
     RepairKind,
-    Sentence,
     block_kind,
     language_tag,
+    lay_out,
     legacy_repair,
     utc,
 )
@@ -527,40 +526,26 @@ def _bilingual(
             if kind.startswith("x-option-") and values
         },
     )
-    text_parts: list[str] = []
-    offset = 0
-    blocks: list[Block] = []
+    groups = list(_groups(units))
+    text, blocks = lay_out((kind, [unit.source for unit in group]) for kind, group in groups)
     pairs: list[Pair] = []
-    for group_kind, group in _groups(units):
-        if blocks:
-            text_parts.append("\n\n")
-            offset += 2
-        block_start = offset
-        sentences: list[Sentence] = []
-        for n, unit in enumerate(group):
-            if n:
-                text_parts.append(" ")
-                offset += 1
-            sentence = Sentence(unit.source, offset, offset + len(unit.source))
-            text_parts.append(unit.source)
-            offset = sentence.end
-            sentences.append(sentence)
+    for index, ((group_kind, group), block) in enumerate(zip(groups, blocks, strict=True)):
+        for unit, sentence in zip(group, block.sentences, strict=True):
             flags, repair = _flags_and_repair(unit)
             pairs.append(
                 Pair(
                     source=sentence,
                     target=unit.target,
-                    block_index=len(blocks),
+                    block_index=index,
                     block_kind=group_kind,
                     engine=unit.prop("x-engine") or unit.creationtool or provenance.engine,
                     flags=flags,
                     repair=repair,
                 )
             )
-        blocks.append(Block(group_kind, block_start, offset, tuple(sentences)))
     document = Document(
-        text="".join(text_parts),
-        blocks=tuple(blocks),
+        text=text,
+        blocks=blocks,
         lang=source_lang,
         title=first("x-title"),
         source=first("x-document") or name,
