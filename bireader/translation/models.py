@@ -11,6 +11,7 @@ that never imports ``argostranslate.translate`` (which pulls in torch).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -20,7 +21,7 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -185,6 +186,18 @@ def find_package(
     if not candidates:
         return None
     return max(candidates, key=lambda pkg: (version_key(pkg.package_version), pkg.path.name))
+
+
+@contextlib.contextmanager
+def install_errors(source: Path, root: Path) -> Iterator[None]:
+    """Turn a damaged archive or a failing disk while installing ``source`` into
+    ``root`` into one ``InputError`` naming them."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+        raise InputError(f"{source}: damaged zip archive: {exc}") from exc
+    except OSError as exc:
+        raise InputError(f"{source}: cannot install into {root}: {exc}") from exc
 
 
 def require_zip(source: Path, kind: str) -> None:
@@ -372,23 +385,18 @@ def install_from_file(path: str | os.PathLike[str], directory: Path | None = Non
     source = Path(path)
     root = directory if directory is not None else packages_dir()
     require_zip(source, "an Argos package")
-    try:
-        with zipfile.ZipFile(source) as archive:
-            top, metadata = _validate_archive(archive, source)
-            name = install_name(top, source)
-            ArgosPackage.from_metadata(root / name, metadata)
-            root.mkdir(parents=True, exist_ok=True)
-            clean_stale(root)
-            staging = staging_dir(root)
-            try:
-                archive.extractall(staging)
-                replace_dir(staging / top, root / name)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
-        raise InputError(f"{source}: damaged zip archive: {exc}") from exc
-    except OSError as exc:
-        raise InputError(f"{source}: cannot install into {root}: {exc}") from exc
+    with install_errors(source, root), zipfile.ZipFile(source) as archive:
+        top, metadata = _validate_archive(archive, source)
+        name = install_name(top, source)
+        ArgosPackage.from_metadata(root / name, metadata)
+        root.mkdir(parents=True, exist_ok=True)
+        clean_stale(root)
+        staging = staging_dir(root)
+        try:
+            archive.extractall(staging)
+            replace_dir(staging / top, root / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     package = ArgosPackage.from_dir(root / name)
     log.info("installed Argos package %s (%s) in %s", package.code, package.pair, package.path)
     return package

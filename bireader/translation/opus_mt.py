@@ -34,6 +34,7 @@ from bireader.translation.models import (
     check_archive_size,
     checked_names,
     clean_stale,
+    install_errors,
     models_dir,
     replace_dir,
     require_zip,
@@ -150,67 +151,62 @@ def install_release(
     root = directory if directory is not None else models_dir()
     require_zip(source, "an OPUS-MT release")
     yaml = _require_yaml()
-    try:
-        with zipfile.ZipFile(source) as archive:
-            names = checked_names(archive, source)
-            check_archive_size(archive, source)
-            decoder = next(n for n in names if n.name == "decoder.yml")
-            base = decoder.parent
-            info = archive.getinfo(str(decoder))
-            if info.file_size > MAX_DECODER_YML:
-                raise InputError(f"{source}: decoder.yml is {info.file_size} bytes")
-            try:
-                config = yaml.safe_load(archive.read(info).decode("utf-8"))
-            except (UnicodeDecodeError, yaml.YAMLError) as exc:
-                raise InputError(f"{source}: unreadable decoder.yml: {exc}") from exc
-            present = {str(n) for n in names}
-            model_names = config.get("models") if isinstance(config, dict) else None
-            vocab_names = config.get("vocabs") if isinstance(config, dict) else None
-            if not (isinstance(model_names, list) and model_names
-                    and isinstance(vocab_names, list) and vocab_names):
-                raise InputError(f"{source}: decoder.yml names no models and vocabs")
-            needed = [str(m) for m in model_names[:1]] + [str(v) for v in vocab_names]
-            needed += ["source.spm", "target.spm"]
-            for name in needed:
-                if str(base / name) not in present:
-                    raise InputError(f"{source}: not a usable OPUS-MT release (no {name})")
-            readmes = [n for n in names if n.parent == base and n.suffix.lower() == ".md"]
-            text = "\n".join(
-                archive.read(str(n))[:65536].decode("utf-8", "replace") for n in readmes
-            )
-            pair = _checked_pair(languages_from_text(text), languages, source)
-            stem = _release_stem(source)
-            name = f"opus-mt-{pair[0]}-{pair[1]}-{stem}"
-            root.mkdir(parents=True, exist_ok=True)
-            clean_stale(root)
-            staging = staging_dir(root)
-            try:
-                archive.extractall(staging / "release")
-                release = staging / "release" / base
-                out = staging / name
-                _convert(release, out, quantization, source)
-                for spm in ("source.spm", "target.spm"):
-                    shutil.copyfile(release / spm, out / spm)
-                for readme in readmes:
-                    shutil.copyfile(release / readme.name, out / f"RELEASE-{readme.name}")
-                decoding = {}
-                if isinstance(config.get("beam-size"), int) and config["beam-size"] > 0:
-                    decoding["beam_size"] = config["beam-size"]
-                normalize = config.get("normalize")
-                if isinstance(normalize, (int, float)) and not isinstance(normalize, bool):
-                    decoding["length_penalty"] = float(normalize)
-                _write_metadata(out, {
-                    "kind": "opus-mt", "from_code": pair[0], "to_code": pair[1],
-                    "version": _version(stem), "release": source.name,
-                    "quantization": quantization, "decoding": decoding,
-                })
-                replace_dir(out, root / name)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
-        raise InputError(f"{source}: damaged zip archive: {exc}") from exc
-    except OSError as exc:
-        raise InputError(f"{source}: cannot install into {root}: {exc}") from exc
+    with install_errors(source, root), zipfile.ZipFile(source) as archive:
+        names = checked_names(archive, source)
+        check_archive_size(archive, source)
+        decoder = next(n for n in names if n.name == "decoder.yml")
+        base = decoder.parent
+        info = archive.getinfo(str(decoder))
+        if info.file_size > MAX_DECODER_YML:
+            raise InputError(f"{source}: decoder.yml is {info.file_size} bytes")
+        try:
+            config = yaml.safe_load(archive.read(info).decode("utf-8"))
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise InputError(f"{source}: unreadable decoder.yml: {exc}") from exc
+        present = {str(n) for n in names}
+        model_names = config.get("models") if isinstance(config, dict) else None
+        vocab_names = config.get("vocabs") if isinstance(config, dict) else None
+        if not (isinstance(model_names, list) and model_names
+                and isinstance(vocab_names, list) and vocab_names):
+            raise InputError(f"{source}: decoder.yml names no models and vocabs")
+        needed = [str(m) for m in model_names[:1]] + [str(v) for v in vocab_names]
+        needed += ["source.spm", "target.spm"]
+        for name in needed:
+            if str(base / name) not in present:
+                raise InputError(f"{source}: not a usable OPUS-MT release (no {name})")
+        readmes = [n for n in names if n.parent == base and n.suffix.lower() == ".md"]
+        text = "\n".join(
+            archive.read(str(n))[:65536].decode("utf-8", "replace") for n in readmes
+        )
+        pair = _checked_pair(languages_from_text(text), languages, source)
+        stem = _release_stem(source)
+        name = f"opus-mt-{pair[0]}-{pair[1]}-{stem}"
+        root.mkdir(parents=True, exist_ok=True)
+        clean_stale(root)
+        staging = staging_dir(root)
+        try:
+            archive.extractall(staging / "release")
+            release = staging / "release" / base
+            out = staging / name
+            _convert(release, out, quantization, source)
+            for spm in ("source.spm", "target.spm"):
+                shutil.copyfile(release / spm, out / spm)
+            for readme in readmes:
+                shutil.copyfile(release / readme.name, out / f"RELEASE-{readme.name}")
+            decoding = {}
+            if isinstance(config.get("beam-size"), int) and config["beam-size"] > 0:
+                decoding["beam_size"] = config["beam-size"]
+            normalize = config.get("normalize")
+            if isinstance(normalize, (int, float)) and not isinstance(normalize, bool):
+                decoding["length_penalty"] = float(normalize)
+            _write_metadata(out, {
+                "kind": "opus-mt", "from_code": pair[0], "to_code": pair[1],
+                "version": _version(stem), "release": source.name,
+                "quantization": quantization, "decoding": decoding,
+            })
+            replace_dir(out, root / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     entry = read_model_dir(root / name)
     log.info("installed OPUS-MT model %s in %s", entry.name, entry.path)
     return entry
