@@ -222,6 +222,18 @@ class _Scorer:
         ok = (x >= 0) & (x < self.n) & (y >= 0) & (y < self.m) & (col >= 0) & (col < self.span)
         return np.where(ok, table[np.clip(x, 0, self.n - 1), np.clip(col, 0, self.span - 1)], 0.0)
 
+    def _best(
+        self, table: Any, x: Any, y: Any, das: Sequence[int], dbs: Sequence[int]
+    ) -> Any:
+        """The highest of ``table`` over the Spanish ``x + das`` and English ``y + dbs``."""
+        import numpy as np
+
+        found = np.zeros(x.shape)
+        for da in das:
+            for db in dbs:
+                found = np.maximum(found, self._gather(table, x + da, y + db))
+        return found
+
     def dot(self, i: int, j: int) -> float:
         """The 1-1 dot product of Spanish ``i`` and English ``j`` (exact outside the band)."""
         col = j - int(self.lo[i])
@@ -272,16 +284,10 @@ class _Scorer:
             part = np.ones(x.shape)
             if b == 2:
                 for db in range(2):
-                    found = np.zeros(x.shape)
-                    for da in range(a):
-                        found = np.maximum(found, self._gather(self.found_en, x + da, y + db))
-                    part = np.minimum(part, found)
+                    part = np.minimum(part, self._best(self.found_en, x, y, range(a), (db,)))
             if a == 2:
                 for da in range(2):
-                    found = np.zeros(x.shape)
-                    for db in range(b):
-                        found = np.maximum(found, self._gather(self.found_es, x + da, y + db))
-                    part = np.minimum(part, found)
+                    part = np.minimum(part, self._best(self.found_es, x, y, (da,), range(b)))
             gain -= w.part * np.maximum(0.0, w.part_threshold - part)
         gain += w.anchor * np.minimum(shared, w.anchor_cap)
         es_length = self.es_cum[np.clip(x + a, 0, self.n)] - self.es_cum[xs]
