@@ -11,7 +11,10 @@ sleep: each wait ends as soon as its condition holds, and fails if it never does
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from playwright.sync_api import expect
 
@@ -20,10 +23,15 @@ WAIT_MS = 30_000
 
 STORED = """(() => {
   const ids = document.documentElement.dataset, doc = ids.doc, article = ids.article;
+  return (%s)(doc, article);
+})()"""
+
+# The same test, given the page's ids: run in another tab, which has none of its own.
+CHECK = """((doc, article) => {
   let v = null;
   try { v = JSON.parse(localStorage.getItem(%s) || 'null'); } catch (e) { return false; }
   return v !== null && !!(%s);
-})()"""
+})"""
 
 
 def mode_is(page: Any, mode: str) -> None:
@@ -34,7 +42,25 @@ def mode_is(page: Any, mode: str) -> None:
 def stored(page: Any, condition: str, key: str = "bireader.prefs") -> None:
     """Waits until the page's ``localStorage[key]`` (JSON, as ``v``) meets ``condition``,
     a JavaScript expression that may also use the page's ``doc`` and ``article`` ids."""
-    page.wait_for_function(STORED % (json.dumps(key), condition), timeout=WAIT_MS)
+    check = CHECK % (json.dumps(key), condition)
+    page.wait_for_function(STORED % check, timeout=WAIT_MS)
+    # The page reads its own write at once, but the browser process learns of it by a
+    # message that, under load, can arrive after the next page opened in this tab has
+    # read storage (seen: a stored mode and theme missing on the next page). Another tab
+    # reads through the browser process: once it sees the value, so will the next page.
+    doc, article = page.evaluate(
+        "[document.documentElement.dataset.doc, document.documentElement.dataset.article]"
+    )
+    probe_file = Path(url2pathname(urlparse(page.url).path)).with_name("storage-probe.html")
+    probe_file.write_text("<!doctype html><title>storage probe</title>", encoding="utf-8")
+    probe = page.context.new_page()
+    try:
+        probe.goto(probe_file.as_uri())
+        probe.wait_for_function(
+            f"({check})({json.dumps(doc)}, {json.dumps(article)})", timeout=WAIT_MS
+        )
+    finally:
+        probe.close()
 
 
 def focused(page: Any, selector: str) -> None:
