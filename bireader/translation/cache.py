@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import cast
+from typing import Any, cast
 
 from bireader.errors import CacheError
 from bireader.model import REPAIR_KINDS, Repair, RepairKind
@@ -245,25 +245,10 @@ class TranslationCache:
     def get_analyses(self, signature: str, sources: Sequence[str]) -> dict[str, str]:
         """Cached word analyses (opaque text) of those ``sources`` under ``signature``."""
         with self._lock:
-            conn = self._connection()
-            if conn is None or not sources:
-                return {}
-            by_hash = {source_hash(s): s for s in dict.fromkeys(sources)}
-            hashes = list(by_hash)
-            found: dict[str, str] = {}
-            try:
-                for i in range(0, len(hashes), _CHUNK):
-                    chunk = hashes[i : i + _CHUNK]
-                    rows = conn.execute(
-                        "SELECT source_hash, data FROM analyses WHERE signature = ?"
-                        f" AND source_hash IN ({','.join('?' * len(chunk))})",
-                        [signature, *chunk],
-                    ).fetchall()
-                    found.update((by_hash[bytes(digest)], data) for digest, data in rows)
-            except sqlite3.Error as exc:
-                self._fail(exc)
-                return {}
-            return found
+            return {
+                source: data
+                for source, (data,) in self._rows("analyses", "data", signature, sources)
+            }
 
     def put_analyses(self, signature: str, entries: Mapping[str, str]) -> None:
         """Store word analyses (source sentence -> opaque text) under ``signature``."""
@@ -304,32 +289,40 @@ class TranslationCache:
                 ) from exc
 
     def _get_many(self, signature: str, sources: Sequence[str]) -> dict[str, CachedTranslation]:
+        columns = "target, flags, engine, repair_kind, repair_flags"
+        found: dict[str, CachedTranslation] = {}
+        for source, row in self._rows("translations", columns, signature, sources):
+            target, flags, engine, kind, first = row
+            repair = (
+                Repair(cast(RepairKind, kind), _split(first)) if kind in REPAIR_KINDS else None
+            )
+            found[source] = CachedTranslation(source, target, _split(flags), engine, repair)
+        return found
+
+    def _rows(
+        self, table: str, columns: str, signature: str, sources: Sequence[str]
+    ) -> list[tuple[str, tuple[Any, ...]]]:
+        """``(source, columns)`` of the rows of ``table`` under ``signature`` for those
+        ``sources``, looked up by hash in chunks; none when the cache fails or is off."""
         conn = self._connection()
         if conn is None or not sources:
-            return {}
+            return []
         by_hash = {source_hash(s): s for s in dict.fromkeys(sources)}
         hashes = list(by_hash)
-        found: dict[str, CachedTranslation] = {}
+        found: list[tuple[str, tuple[Any, ...]]] = []
         try:
             for i in range(0, len(hashes), _CHUNK):
                 chunk = hashes[i : i + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(
-                    "SELECT source_hash, target, flags, engine, repair_kind, repair_flags"
-                    " FROM translations"
+                    f"SELECT source_hash, {columns} FROM {table}"
                     f" WHERE signature = ? AND source_hash IN ({marks})",
                     [signature, *chunk],
                 ).fetchall()
-                for digest, target, flags, engine, kind, first in rows:
-                    source = by_hash[bytes(digest)]
-                    repair = (
-                        Repair(cast(RepairKind, kind), _split(first))
-                        if kind in REPAIR_KINDS else None
-                    )
-                    found[source] = CachedTranslation(source, target, _split(flags), engine, repair)
+                found.extend((by_hash[bytes(row[0])], tuple(row[1:])) for row in rows)
         except sqlite3.Error as exc:
             self._fail(exc)
-            return {}
+            return []
         return found
 
     def _put_many(self, signature: str, entries: Iterable[CachedTranslation]) -> None:
