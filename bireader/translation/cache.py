@@ -258,15 +258,9 @@ class TranslationCache:
                 return
             now = time.time()
             rows = [(signature, source_hash(s), data, now) for s, data in entries.items()]
-            try:
-                with _transaction(conn):
-                    conn.executemany(
-                        "INSERT OR REPLACE INTO analyses (signature, source_hash, data, created)"
-                        " VALUES (?, ?, ?, ?)",
-                        rows,
-                    )
-            except sqlite3.Error as exc:
-                self._fail(exc)
+            self._insert(
+                conn, "analyses (signature, source_hash, data, created)", rows
+            )
 
     def info(self) -> CacheInfo:
         """Path, number of entries and size on disk (file plus WAL)."""
@@ -339,14 +333,22 @@ class TranslationCache:
         ]
         if not rows:
             return
+        self._insert(
+            conn,
+            "translations (signature, source_hash, target, flags, engine, created,"
+            " repair_kind, repair_flags)",
+            rows,
+        )
+
+    def _insert(
+        self, conn: sqlite3.Connection, into: str, rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """``INSERT OR REPLACE`` ``rows`` into ``into`` (a table and its columns) in one
+        transaction; a failure turns the cache off, as every other one does."""
+        marks = ",".join("?" * len(rows[0]))
         try:
             with _transaction(conn):
-                conn.executemany(
-                    "INSERT OR REPLACE INTO translations"
-                    " (signature, source_hash, target, flags, engine, created,"
-                    " repair_kind, repair_flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
+                conn.executemany(f"INSERT OR REPLACE INTO {into} VALUES ({marks})", rows)
         except sqlite3.Error as exc:
             self._fail(exc)
 
