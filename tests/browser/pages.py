@@ -11,13 +11,13 @@ from typing import Any
 from bireader.formats import html
 from bireader.model import (
     BilingualDocument,
-    Block,
     BlockKind,
     Document,
     Pair,
     Provenance,
     Sentence,
     Word,
+    lay_out,
 )
 
 Rows = Sequence[tuple[BlockKind, Sequence[tuple[str, str]]]]
@@ -34,21 +34,15 @@ def bilingual(
 
     ``words``: a function from a Sentence to its Words (``study_words``, ``guess_words``).
     """
-    text = ""
-    blocks: list[Block] = []
-    pairs: list[Pair] = []
-    for index, (kind, sentences) in enumerate(rows):
-        text += "\n\n" if index else ""
-        start = len(text)
-        spans: list[Sentence] = []
-        for n, (es, en) in enumerate(sentences):
-            text += " " if n else ""
-            sentence = Sentence(es, len(text), len(text) + len(es))
-            text += es
-            spans.append(sentence)
-            found = tuple(words(sentence)) if words else ()
-            pairs.append(Pair(sentence, en, index, kind, "apertium", (), found))
-        blocks.append(Block(kind, start, len(text), tuple(spans)))
+    text, blocks = lay_out((kind, [es for es, _ in sentences]) for kind, sentences in rows)
+    pairs = [
+        Pair(
+            sentence, en, index, block.kind, "apertium", (),
+            tuple(words(sentence)) if words else (),
+        )
+        for index, (block, (_, sentences)) in enumerate(zip(blocks, rows, strict=True))
+        for sentence, (_, en) in zip(block.sentences, sentences, strict=True)
+    ]
     document = Document(text, tuple(blocks), "es", title, source)
     created = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
     return BilingualDocument(

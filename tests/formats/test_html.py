@@ -22,7 +22,6 @@ from bireader.errors import EngineError, InvalidOption
 from bireader.formats import html
 from bireader.model import (
     BilingualDocument,
-    Block,
     BlockKind,
     Document,
     Pair,
@@ -30,6 +29,7 @@ from bireader.model import (
     Repair,
     Sentence,
     Word,
+    lay_out,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,21 +52,13 @@ def bilingual(
     flags: dict[int, tuple[str, ...]] | None = None,
 ) -> BilingualDocument:
     """A consistent BilingualDocument built by hand: blocks joined by blank lines."""
-    text = ""
-    blocks: list[Block] = []
-    pairs: list[Pair] = []
-    for index, (kind, sentences) in enumerate(rows):
-        text += "\n\n" if index else ""
-        start = len(text)
-        spans: list[Sentence] = []
-        for n, (es, en) in enumerate(sentences):
-            text += " " if n else ""
-            sentence = Sentence(es, len(text), len(text) + len(es))
-            text += es
-            spans.append(sentence)
-            pair_flags = (flags or {}).get(len(pairs), ())
-            pairs.append(Pair(sentence, en, index, kind, "apertium", pair_flags))
-        blocks.append(Block(kind, start, len(text), tuple(spans)))
+    text, blocks = lay_out((kind, [es for es, _ in sentences]) for kind, sentences in rows)
+    english = [en for _, sentences in rows for _, en in sentences]
+    spans = [(index, block.kind, s) for index, block in enumerate(blocks) for s in block.sentences]
+    pairs = [
+        Pair(sentence, english[n], index, kind, "apertium", (flags or {}).get(n, ()))
+        for n, (index, kind, sentence) in enumerate(spans)
+    ]
     document = Document(text, tuple(blocks), "es", title, source)
     provenance = Provenance("apertium", "3.8.3", "spa-eng", "0.8.1")
     created = datetime(2026, 11, 27, 14, 5, tzinfo=UTC)
