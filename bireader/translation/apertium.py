@@ -25,20 +25,15 @@ returns what Apertium produced, minus the stream-format escapes.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import math
 import os
 import re
-import select
 import shlex
 import shutil
-import signal
 import subprocess
-import tempfile
 import threading
-import time
 import unicodedata
 import weakref
 from collections.abc import Sequence
@@ -49,6 +44,7 @@ from bireader.chardata import ADDRESS
 from bireader.errors import EngineUnavailable, TranslationFailed
 from bireader.model import Provenance
 from bireader.translation.base import Engine, EngineStatus, option_error, unknown_options
+from bireader.translation.nullflush import NullFlushProcess, kill_group, open_session
 
 log = logging.getLogger(__name__)
 
@@ -344,14 +340,17 @@ class ApertiumEngine:
         self.clean = clean
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._pipelines: tuple[_Pipeline, _Pipeline] | None = None
+        self._pipelines: tuple[NullFlushProcess, NullFlushProcess] | None = None
         program = shutil.which("apertium")
         stages = None if program is None else _mode_stages(program, _stamp(program))
         if stages is not None:
             analyser, rest = stages
             # "-n" and "" are what `apertium -u` gives the mode as $1 and $2.
             rest_command = ["bash", "-c", rest, "apertium", "-n", ""]
-            self._pipelines = (_Pipeline(analyser), _Pipeline(rest_command))
+            self._pipelines = (
+                NullFlushProcess(analyser, "apertium"),
+                NullFlushProcess(rest_command, "apertium"),
+            )
             self.sentences_per_call = SENTENCES_PER_CALL
         self._finalizer = weakref.finalize(self, _stop_pipelines, self._pipelines)
         options = {"unknown_marks": "off", "clean": "on" if clean else "off"}
@@ -463,20 +462,12 @@ class ApertiumEngine:
         data = "".join(chunk + "\0" for chunk in chunks).encode("utf-8", "replace")
         timeout = self._timeout(len(data))
         command = ["apertium", "-u", "-z", "-f", "none", PAIR]
-        try:
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,  # so a timeout can stop the whole pipeline
-            )
-        except OSError as exc:
-            raise TranslationFailed(f"cannot run apertium: {exc}") from exc
+        process = open_session(command, "apertium", subprocess.PIPE)
         try:
             out, err = process.communicate(data, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
-            _kill_group(process)
+            kill_group(process)
+            process.communicate()
             raise TranslationFailed(f"apertium did not finish within {timeout:.0f} s") from exc
         if process.returncode != 0:
             first = err.decode("utf-8", "replace").strip().splitlines()
@@ -485,113 +476,7 @@ class ApertiumEngine:
         return out.decode("utf-8", "replace").split("\0")
 
 
-# --- the long-lived pipeline ------------------------------------------------------------
-
-
-class _Pipeline:
-    """Programs started once and fed NUL-terminated chunks, call after call (``-z`` mode)."""
-
-    def __init__(self, command: list[str]) -> None:
-        self.command = command
-        self._process: subprocess.Popen[bytes] | None = None
-        self._stderr: Any = None
-        self._pid = 0
-
-    def _start(self) -> subprocess.Popen[bytes]:
-        self.stop()
-        # Kept open while the programs run: it holds their error message when they stop.
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
-        try:
-            process = subprocess.Popen(
-                self.command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=self._stderr,
-                start_new_session=True,  # so stop() ends every program of the pipe
-            )
-        except OSError as exc:
-            raise TranslationFailed(f"cannot run apertium: {exc}") from exc
-        self._process, self._pid = process, os.getpid()
-        return process
-
-    def run(self, chunks: list[bytes], timeout: float) -> list[bytes]:
-        """The output chunk of each input chunk, in order (one NUL-terminated chunk each)."""
-        process = self._process
-        # A forked child must not share its parent's pipes: it starts its own programs.
-        if process is None or process.poll() is not None or self._pid != os.getpid():
-            process = self._start()
-        if process.stdin is None or process.stdout is None:
-            raise TranslationFailed("apertium pipeline has no pipes")
-        stdin, fd = process.stdin, process.stdout.fileno()
-        payload = b"".join(chunk + b"\0" for chunk in chunks)
-
-        def feed() -> None:
-            try:
-                stdin.write(payload)
-                stdin.flush()
-            except (OSError, ValueError):
-                pass  # the pipeline died or was stopped: the reader reports it
-
-        writer = threading.Thread(target=feed, name="apertium-feed", daemon=True)
-        writer.start()
-        received = bytearray()
-        count = 0
-        deadline = time.monotonic() + timeout
-        try:
-            while count < len(chunks):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TranslationFailed(f"apertium did not finish within {timeout:.0f} s")
-                ready, _, _ = select.select([fd], [], [], remaining)
-                if not ready:
-                    continue
-                piece = os.read(fd, 1 << 16)
-                if not piece:
-                    raise TranslationFailed(f"apertium failed: {self._error(process)}")
-                count += piece.count(b"\0")
-                received += piece
-        except BaseException:
-            self.stop()
-            writer.join(5)
-            raise
-        writer.join()
-        parts = bytes(received).split(b"\0")
-        if count > len(chunks) or parts[-1]:
-            log.debug("apertium: unexpected output after the last chunk; restarting")
-            self.stop()
-        return parts[: len(chunks)]
-
-    def _error(self, process: subprocess.Popen[bytes]) -> str:
-        try:
-            status = process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            status = None
-        lines: list[str] = []
-        if self._stderr is not None:
-            self._stderr.seek(0)
-            lines = self._stderr.read(4096).decode("utf-8", "replace").strip().splitlines()
-        if lines:
-            return lines[0]
-        return "the pipeline stopped" + (f" (exit status {status})" if status else "")
-
-    def stop(self) -> None:
-        """End the programs (idempotent); the next ``run`` starts them again."""
-        process, self._process = self._process, None
-        if process is not None and self._pid == os.getpid():
-            for stream in (process.stdin, process.stdout):
-                if stream is not None:
-                    with contextlib.suppress(OSError):
-                        stream.close()
-            with contextlib.suppress(OSError):
-                os.killpg(process.pid, signal.SIGKILL)
-            with contextlib.suppress(OSError, subprocess.SubprocessError):
-                process.wait(timeout=5)
-        if self._stderr is not None:
-            self._stderr.close()
-            self._stderr = None
-
-
-def _stop_pipelines(pipelines: tuple[_Pipeline, _Pipeline] | None) -> None:
+def _stop_pipelines(pipelines: tuple[NullFlushProcess, NullFlushProcess] | None) -> None:
     for pipeline in pipelines or ():
         pipeline.stop()
 
@@ -715,14 +600,6 @@ def _first_pipe(script: str) -> int | None:
         elif char == "|":
             return index
     return None
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except OSError:
-        process.kill()
-    process.communicate()
 
 
 def _stamp(program: str) -> tuple[int, int, int]:

@@ -18,14 +18,8 @@ form is the source text itself, so ``sentence[start:end] == surface``.
 
 from __future__ import annotations
 
-import os
 import re
-import selectors
 import shutil
-import subprocess
-import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -39,10 +33,10 @@ from bireader.translation.apertium import (
     _START,
     INSTALL,
     PAIR,
-    _kill_group,
     _tokens,
     encode,
 )
+from bireader.translation.nullflush import NullFlushProcess
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,119 +132,16 @@ def ready() -> str | None:
     return None
 
 
-class _Process:
-    """A running Apertium program in null-flush mode: ask it chunk by chunk.
-
-    Every chunk written ends with a NUL and every answer does too, so one process
-    serves several rounds (the analysis and the re-analysis of split units) and can
-    be started before its input is known (the dictionary, while the analysis runs):
-    the transducer is loaded once, in parallel with the other work.
-    """
-
-    def __init__(self, command: list[str], what: str) -> None:
-        self.what = what
-        self._err = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close()/kill())
-        try:
-            self._process = subprocess.Popen(
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=self._err,
-                start_new_session=True,  # so a timeout can stop the whole pipeline
-            )
-        except OSError as exc:
-            self._err.close()
-            raise TranslationFailed(f"cannot run {what}: {exc}") from exc
-        self._pending = b""
-
-    def ask(self, chunks: Sequence[str]) -> list[str]:
-        """Write each chunk + NUL; return the answers (one per chunk)."""
-        process = self._process
-        assert process.stdin is not None and process.stdout is not None
-        data = "".join(chunk + "\0" for chunk in chunks).encode("utf-8", "replace")
-        timeout = 30.0 + len(data) / 2000
-        failure: list[BaseException] = []
-
-        def write() -> None:
-            try:
-                assert process.stdin is not None
-                process.stdin.write(data)
-                process.stdin.flush()
-            except OSError as exc:  # the process died: reported below
-                failure.append(exc)
-
-        writer = threading.Thread(target=write, daemon=True)
-        writer.start()
-        deadline = time.monotonic() + timeout
-        answers: list[bytes] = []
-        buffer = self._pending
-        fd = process.stdout.fileno()
-        with selectors.DefaultSelector() as selector:
-            selector.register(fd, selectors.EVENT_READ)
-            while len(answers) < len(chunks):
-                if b"\0" in buffer:
-                    answer, buffer = buffer.split(b"\0", 1)
-                    answers.append(answer)
-                    continue
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    self.kill()
-                    raise TranslationFailed(f"{self.what} did not finish within {timeout:.0f} s")
-                if not selector.select(left):
-                    continue
-                block = os.read(fd, 1 << 16)
-                if not block:
-                    self.kill()
-                    raise TranslationFailed(f"{self.what} failed: {self._error()}")
-                buffer += block
-        writer.join()
-        self._pending = buffer
-        return [answer.decode("utf-8", "replace") for answer in answers]
-
-    def _error(self) -> str:
-        self._err.seek(0)
-        lines = self._err.read().decode("utf-8", "replace").strip().splitlines()
-        return lines[0] if lines else f"exit status {self._process.poll()}"
-
-    def kill(self) -> None:
-        if self._process.poll() is None:
-            _kill_group(self._process)
-        self._err.close()
-
-    def close(self) -> None:
-        """End the input, wait for the process; a failure exit is an error."""
-        process = self._process
-        try:
-            assert process.stdin is not None
-            process.stdin.close()
-            process.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            self.kill()
-            return
-        code = process.returncode
-        detail = self._error() if code else ""
-        self._err.close()
-        if code:
-            raise TranslationFailed(f"{self.what} failed: {detail}")
-
-    def __enter__(self) -> _Process:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
-            self.close()
-        else:
-            self.kill()
-
-
-def _analyser(tagger: bool) -> _Process:
+def _analyser(tagger: bool) -> NullFlushProcess:
     paths = stages()
     script = 'lt-proc -z -w "$1"' + (' | apertium-tagger -z -g -f "$2"' if tagger else "")
-    return _Process(["sh", "-c", script, "sh", paths.automorf, paths.prob], "apertium analysis")
+    command = ["sh", "-c", script, "sh", paths.automorf, paths.prob]
+    return NullFlushProcess(command, "apertium analysis").start()
 
 
-def _dictionary() -> _Process:
-    return _Process(["lt-proc", "-z", "-b", stages().autobil], "apertium dictionary lookup")
+def _dictionary() -> NullFlushProcess:
+    command = ["lt-proc", "-z", "-b", stages().autobil]
+    return NullFlushProcess(command, "apertium dictionary lookup").start()
 
 
 PARTICIPLE = "en-pp"
@@ -259,12 +150,13 @@ of a Spanish participle's glosses (``cerrado`` -> *closed*), made by Apertium's 
 generator, for the adjective the participle is used as."""
 
 
-def _generator() -> _Process | None:
+def _generator() -> NullFlushProcess | None:
     """Apertium's English generator (``spa-eng.autogen.bin``), or None without it."""
     path = Path(stages().autobil).with_name(f"{PAIR}.autogen.bin")
     if not path.is_file():
         return None
-    return _Process(["lt-proc", "-z", "-g", str(path)], "apertium English generator")
+    command = ["lt-proc", "-z", "-g", str(path)]
+    return NullFlushProcess(command, "apertium English generator").start()
 
 
 def analyse_document(
@@ -287,13 +179,13 @@ def analyse_document(
             generator.close()
     except BaseException:
         if generator is not None:
-            generator.kill()
+            generator.stop()
         raise
     return tokens, glossary
 
 
 def _participles_with(
-    generator: _Process, glossary: Mapping[Reading, tuple[str, ...]]
+    generator: NullFlushProcess, glossary: Mapping[Reading, tuple[str, ...]]
 ) -> dict[Reading, tuple[str, ...]]:
     """The English participles of every verb participle's glosses (one round)."""
     verbs = [r for r in glossary if r.pos == "vblex" and "pp" in r.tags and glossary[r]]
@@ -339,7 +231,7 @@ def analyse(
 
 
 def _analyse_with(
-    analyser: _Process, sentences: Sequence[str], keep: Callable[[Reading], bool] | None
+    analyser: NullFlushProcess, sentences: Sequence[str], keep: Callable[[Reading], bool] | None
 ) -> list[list[Token]]:
     found: dict[int, list[Token]] = {i: [] for i, s in enumerate(sentences) if not s.strip()}
     todo = [i for i in range(len(sentences)) if i not in found]
@@ -357,7 +249,10 @@ def _analyse_with(
 
 
 def _add_unit_words(
-    analyser: _Process, found: dict[int, list[Token]], todo: list[int], sentences: Sequence[str]
+    analyser: NullFlushProcess,
+    found: dict[int, list[Token]],
+    todo: list[int],
+    sentences: Sequence[str],
 ) -> None:
     """Give every multiword unit its words: the sentence analysed again, all units broken."""
     units: dict[int, set[str]] = {}
@@ -380,7 +275,7 @@ def _add_unit_words(
 
 
 def _analyse_all(
-    analyser: _Process,
+    analyser: NullFlushProcess,
     found: dict[int, list[Token]],
     todo: list[int],
     sentences: Sequence[str],
@@ -406,7 +301,7 @@ def _frame(index: int, sentence: str, breaks: set[str]) -> str:
 
 
 def _analyse_into(
-    analyser: _Process,
+    analyser: NullFlushProcess,
     found: dict[int, list[Token]],
     indices: list[int],
     sentences: Sequence[str],
@@ -503,7 +398,7 @@ def lookup(readings: Iterable[Reading]) -> dict[Reading, tuple[str, ...]]:
 
 
 def _lookup_with(
-    dictionary: _Process, readings: Iterable[Reading]
+    dictionary: NullFlushProcess, readings: Iterable[Reading]
 ) -> dict[Reading, tuple[str, ...]]:
     todo = list(dict.fromkeys(r for r in readings if r.tags))
     if not todo:
