@@ -37,6 +37,7 @@ import threading
 import unicodedata
 import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -342,7 +343,7 @@ class ApertiumEngine:
         self._lock = threading.Lock()
         self._pipelines: tuple[NullFlushProcess, NullFlushProcess] | None = None
         program = shutil.which("apertium")
-        stages = None if program is None else _mode_stages(program, _stamp(program))
+        stages = None if program is None else _mode_stages(program)
         if stages is not None:
             analyser, rest = stages
             # "-n" and "" are what `apertium -u` gives the mode as $1 and $2.
@@ -550,47 +551,71 @@ def _next_word_is_lower(text: str, position: int) -> bool:
     return False
 
 
-def _mode_stages(program: str, stamp: tuple[int, int, int]) -> tuple[list[str], str] | None:
-    """The analyser's command and the rest of the ``spa-eng`` pipeline, with ``-z``.
+@dataclass(frozen=True, slots=True)
+class ModePipeline:
+    """The programs of an Apertium mode, as its mode file names them."""
 
-    Built from the mode file of the installation ``program`` belongs to
-    (``<prefix>/share/apertium/modes``) with ``apertium-wblank-mode -z``, as the
-    ``apertium`` script does; None when any of that is missing (then each call runs
-    ``apertium`` itself). Cached per program and mode file.
-    """
-    prefix = Path(program).resolve().parent.parent
-    mode = prefix / "share" / "apertium" / "modes" / f"{PAIR}.mode"
-    helper = Path(program).resolve().parent / "apertium-wblank-mode"
-    if not mode.is_file() or not helper.is_file():
+    stages: tuple[str, ...]
+    """Each program's shell command, in pipeline order."""
+
+    def data_file(self, name: str) -> str | None:
+        """The path of the existing file called ``name`` that a program is given, if any.
+
+        >>> ModePipeline(("lt-proc '/nowhere/spa-eng.automorf.bin'",)).data_file(
+        ...     "spa-eng.automorf.bin") is None
+        True
+        """
+        for stage in self.stages:
+            try:
+                arguments = shlex.split(stage)
+            except ValueError:
+                continue
+            for argument in arguments:
+                if Path(argument).name == name and Path(argument).is_file():
+                    return argument
         return None
-    return _stages_of(str(helper), str(mode), _mtime(mode), stamp)
+
+
+def read_mode(mode: Path, helper: Path | None = None) -> ModePipeline | None:
+    """The programs of mode file ``mode``, or None if it cannot be read.
+
+    With ``helper`` (``apertium-wblank-mode``) they come in null-flush form (``-z``,
+    with the blank handling programs it adds), as the ``apertium`` script runs them;
+    without, as the file writes them. Cached per file and helper, while they do not change.
+    """
+    if not mode.is_file():
+        return None
+    if helper is None:
+        return _read_mode(str(mode), None, _mtime(mode), (0, 0, 0))
+    return _read_mode(str(mode), str(helper), _mtime(mode), _stamp(str(helper)))
 
 
 @functools.cache
-def _stages_of(
-    helper: str, mode: str, mtime: int, stamp: tuple[int, int, int]
-) -> tuple[list[str], str] | None:
+def _read_mode(
+    mode: str, helper: str | None, mtime: int, stamp: tuple[int, int, int]
+) -> ModePipeline | None:
     try:
-        script = subprocess.run(
-            [helper, "-z", mode], capture_output=True, text=True, timeout=20, check=True
-        ).stdout.strip()
+        if helper is None:
+            script = Path(mode).read_text("utf-8", "replace")
+        else:
+            script = subprocess.run(
+                [helper, "-z", mode], capture_output=True, text=True, timeout=20, check=True
+            ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    cut = _first_pipe(script)
-    if cut is None:
-        return None
-    try:
-        analyser = shlex.split(script[:cut])
-    except ValueError:
-        return None
-    if not analyser or Path(analyser[0]).name != "lt-proc" or any("$" in a for a in analyser):
-        return None
-    return analyser, "set -o pipefail; " + script[cut + 1 :].strip()
+    stages = tuple(stage.strip() for stage in _split_pipes(script.strip()))
+    return ModePipeline(stages) if all(stages) else None
 
 
-def _first_pipe(script: str) -> int | None:
-    """Index of the first ``|`` outside quotes in a shell pipeline, or None."""
+def _split_pipes(script: str) -> list[str]:
+    """The commands of a shell pipeline: ``script`` split at each ``|`` outside quotes.
+
+    >>> _split_pipes("lt-proc 'a|b' | cat -z")
+    ["lt-proc 'a|b' ", ' cat -z']
+    """
+    parts: list[str] = []
     quote = ""
+    last = 0
     for index, char in enumerate(script):
         if quote:
             if char == quote:
@@ -598,8 +623,34 @@ def _first_pipe(script: str) -> int | None:
         elif char in "'\"":
             quote = char
         elif char == "|":
-            return index
-    return None
+            parts.append(script[last:index])
+            last = index + 1
+    parts.append(script[last:])
+    return parts
+
+
+def _mode_stages(program: str) -> tuple[list[str], str] | None:
+    """The analyser's command and the rest of the ``spa-eng`` pipeline, with ``-z``.
+
+    Read from the mode file of the installation ``program`` belongs to
+    (``<prefix>/share/apertium/modes``) with the ``apertium-wblank-mode`` beside it, as
+    the ``apertium`` script does; None when any of that is missing (then each call runs
+    ``apertium`` itself).
+    """
+    where = Path(program).resolve().parent
+    helper = where / "apertium-wblank-mode"
+    if not helper.is_file():
+        return None
+    pipeline = read_mode(where.parent / "share" / "apertium" / "modes" / f"{PAIR}.mode", helper)
+    if pipeline is None or len(pipeline.stages) < 2:
+        return None
+    try:
+        analyser = shlex.split(pipeline.stages[0])
+    except ValueError:
+        return None
+    if not analyser or Path(analyser[0]).name != "lt-proc" or any("$" in a for a in analyser):
+        return None
+    return analyser, "set -o pipefail; " + " | ".join(pipeline.stages[1:])
 
 
 def _stamp(program: str) -> tuple[int, int, int]:

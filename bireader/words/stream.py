@@ -35,6 +35,7 @@ from bireader.translation.apertium import (
     PAIR,
     _tokens,
     encode,
+    read_mode,
 )
 from bireader.translation.nullflush import NullFlushProcess
 
@@ -104,17 +105,14 @@ def _escape(text: str) -> str:
 def stages() -> Stages:
     """The ``spa-eng`` mode's analyser, tagger and bidix, read from its mode file."""
     for directory in _MODE_DIRS:
-        mode = directory / f"{PAIR}.mode"
-        if not mode.is_file():
+        pipeline = read_mode(directory / f"{PAIR}.mode")
+        if pipeline is None:
             continue
-        text = mode.read_text("utf-8", "replace")
-        found: dict[str, str] = {}
-        for name in ("automorf.bin", "prob", "autobil.bin"):
-            match = re.search(rf"'?([^'\s]*{re.escape(PAIR)}\.{re.escape(name)})'?", text)
-            if match and Path(match.group(1)).is_file():
-                found[name] = match.group(1)
-        if len(found) == 3:
-            return Stages(found["automorf.bin"], found["prob"], found["autobil.bin"])
+        automorf, prob, autobil = (
+            pipeline.data_file(f"{PAIR}.{name}") for name in ("automorf.bin", "prob", "autobil.bin")
+        )
+        if automorf and prob and autobil:
+            return Stages(automorf, prob, autobil)
     raise EngineUnavailable(
         f"apertium's {PAIR} analyser, tagger or dictionary is missing; install it with: {INSTALL}"
     )

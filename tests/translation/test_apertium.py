@@ -8,6 +8,7 @@ checked on every machine.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -664,3 +665,40 @@ def test_without_the_mode_helper_each_call_runs_apertium(
     popen_calls.clear()
     assert engine.translate_batch(["Uno."]) == ["Uno."]
     assert [c[0] for c in popen_calls] == ["apertium"]
+
+
+def test_one_mode_reader_serves_the_engine_and_the_word_analysis(tmp_path: Path) -> None:
+    """``read_mode``: the mode file's programs, as written or in null-flush form."""
+    from bireader.translation.apertium import ModePipeline, read_mode
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("spa-eng.automorf.bin", "spa-eng.prob"):
+        (data / name).write_bytes(b"")
+    mode = tmp_path / "spa-eng.mode"
+    mode.write_text(
+        f"lt-proc '{data}/spa-eng.automorf.bin' | apertium-tagger -g $2 '{data}/spa-eng.prob'"
+        " | sed 's/a|b/c/'\n",
+        encoding="utf-8",
+    )
+    pipeline = read_mode(mode)
+    assert pipeline is not None
+    assert pipeline.stages == (
+        f"lt-proc '{data}/spa-eng.automorf.bin'",
+        f"apertium-tagger -g $2 '{data}/spa-eng.prob'",
+        "sed 's/a|b/c/'",
+    )
+    assert pipeline.data_file("spa-eng.prob") == f"{data}/spa-eng.prob"
+    assert pipeline.data_file("spa-eng.autobil.bin") is None  # named nowhere
+    (data / "spa-eng.prob").unlink()
+    assert pipeline.data_file("spa-eng.prob") is None  # named, but not there
+    # With the helper, the null-flush form it prints; a changed file is read again.
+    helper = tmp_path / "apertium-wblank-mode"
+    helper.write_text('#!/bin/sh\nsed "s/lt-proc/lt-proc $1/" "$2"\n', encoding="utf-8")
+    helper.chmod(0o755)
+    zipped = read_mode(mode, helper)
+    assert zipped is not None and zipped.stages[0] == f"lt-proc -z '{data}/spa-eng.automorf.bin'"
+    mode.write_text("lt-proc 'x.bin'\n", encoding="utf-8")
+    os.utime(mode, ns=(1, 1))
+    assert read_mode(mode) == ModePipeline(("lt-proc 'x.bin'",))
+    assert read_mode(tmp_path / "eng-spa.mode") is None
