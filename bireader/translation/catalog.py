@@ -42,7 +42,7 @@ from bireader.translation.models import (
     installed_packages,
     models_dir,
     packages_dir,
-    remove_dir,
+    remove_installed,
     version_key,
 )
 
@@ -449,14 +449,10 @@ def remove(name_or_from: str, to_code: str | None = None) -> tuple[ModelEntry, .
     if to_code is None:
         chosen = [find_model(name_or_from)]
     else:
-        chosen = [m for m in installed_models() if (m.from_code, m.to_code) == (
-            name_or_from, to_code)]
-        if not chosen:
-            raise ModelNotInstalled(f"no installed model translates {name_or_from}->{to_code}")
-    for entry in chosen:
-        remove_dir(entry.path)
-        log.info("removed model %s from %s", entry.name, entry.path)
-    return tuple(chosen)
+        pair = (name_or_from, to_code)
+        chosen = [m for m in installed_models() if (m.from_code, m.to_code) == pair]
+    missing = f"no installed model translates {name_or_from}->{to_code}"
+    return remove_installed(chosen, missing, lambda m: f"model {m.name}")
 
 
 def auto_choice(from_code: str = "es", to_code: str = "en") -> tuple[ModelEntry | None, str]:

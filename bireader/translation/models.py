@@ -21,10 +21,10 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from bireader.errors import EngineUnavailable, InputError, ModelNotInstalled
 
@@ -361,6 +361,27 @@ def remove_dir(path: Path) -> None:
         raise InputError(f"cannot remove {path}: {exc}") from exc
 
 
+class _Installed(Protocol):
+    @property
+    def path(self) -> Path: ...
+
+
+_M = TypeVar("_M", bound=_Installed)
+
+
+def remove_installed(
+    chosen: Sequence[_M], missing: str, name: Callable[[_M], str]
+) -> tuple[_M, ...]:
+    """Delete the folder of each of ``chosen`` (Argos packages or catalog models), logged
+    as ``name(item)``; ``ModelNotInstalled(missing)`` when nothing was chosen."""
+    if not chosen:
+        raise ModelNotInstalled(missing)
+    for item in chosen:
+        remove_dir(item.path)
+        log.info("removed %s from %s", name(item), item.path)
+    return tuple(chosen)
+
+
 def replace_dir(staged: Path, target: Path) -> None:
     """Move ``staged`` to ``target``, replacing an existing ``target`` as one rename."""
     if target.exists():
@@ -417,12 +438,8 @@ def remove(
     else:
         chosen = [p for p in packages if (p.from_code, p.to_code) == (code_or_from, to_code)]
         what = f"{code_or_from}->{to_code}"
-    if not chosen:
-        raise ModelNotInstalled(f"no installed Argos package matches {what}")
-    for package in chosen:
-        remove_dir(package.path)
-        log.info("removed Argos package %s from %s", package.code, package.path)
-    return tuple(chosen)
+    missing = f"no installed Argos package matches {what}"
+    return remove_installed(chosen, missing, lambda p: f"Argos package {p.code}")
 
 
 def install_from_index(
