@@ -752,11 +752,18 @@ def _run_local(tasks: list[Task], jobs: int | None, inherited: int = -1) -> Iter
     _close_engines()  # a worker builds its own: nothing loaded here is shared by a fork
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     pool = context.Pool(jobs, initializer=_init_worker, initargs=(inherited,))
+    finished = False
     try:
         yield from pool.imap_unordered(run_article, tasks, chunksize=1)
-        pool.close()
+        finished = True
     finally:
-        pool.terminate()
+        # Done: the workers read their stop marks and exit. terminate() is only for a
+        # batch cut short: after close() it takes the task queue's lock while a worker
+        # may still be waiting on it for its stop mark, and that worker never exits.
+        if finished:
+            pool.close()
+        else:
+            pool.terminate()
         pool.join()
 
 
