@@ -47,7 +47,7 @@ test: venv system lint
 	$(BIN)/python -m pytest -q
 
 lint: venv
-	$(BIN)/ruff check bireader tests benchmarks
+	$(BIN)/ruff check bireader tests benchmarks tools
 	$(BIN)/mypy
 
 # Argos path vs argostranslate's own; argostranslate needs torch, so a separate venv.

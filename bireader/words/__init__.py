@@ -26,7 +26,7 @@ __all__ = ["ANALYSIS_VERSION", "Pending", "analyze", "analyze_sentences", "begin
 
 log = logging.getLogger("bireader")
 
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 """Bumped whenever the rules change what a word gets (old cache entries are then unused)."""
 
 
@@ -209,10 +209,15 @@ def _place(word: Word, offset: int, english: str, analysis: Any) -> Word:
 
 def _signature() -> str:
     from bireader.translation.apertium import PACKAGE, _apertium_version, _package_version
+    from bireader.words import wordnet
 
+    try:
+        table = wordnet.DATA.stat().st_size
+    except OSError:
+        table = 0
     return (
         f"words:{ANALYSIS_VERSION}|apertium:{_apertium_version()}"
-        f"|spa-eng@{_package_version(PACKAGE) or '?'}"
+        f"|spa-eng@{_package_version(PACKAGE) or '?'}|wordnet:{table}"
     )
 
 

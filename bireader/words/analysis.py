@@ -2,8 +2,10 @@
 
 The tagger's choice is kept except where a rule below knows better (each rule fixes a
 family of errors, e.g. a noun read as a verb after a determiner). Glosses come from
-the bilingual dictionary, in its order; :func:`order_glosses` then puts first the ones
-the sentence's own translation uses.
+the bilingual dictionary, in its order, then from the Spanish wordnet
+(:mod:`bireader.words.wordnet`) where the dictionary has fewer than six; words the
+analyser does not know get the wordnet's glosses of their guessed lemma.
+:func:`order_glosses` then puts first the ones the sentence's own translation uses.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bireader.model import Word
-from bireader.words import ud
+from bireader.words import ud, wordnet
 from bireader.words.stream import Analysis, Reading, Token
 
 # Closed-class words the bilingual dictionary translates to nothing (a clitic "se" is
@@ -164,15 +166,17 @@ def build_words(
             _part_word(token.surface, start, end, r, glossary, following) for r in analysis
         )
         if len(parts) == 1:
-            word = parts[0]
+            word, reading = parts[0], analysis[0]
             if word.upos == "ADJ" and _nominal(chosen, i):
                 # "el medio dijeron": an adjective after a determiner, with no noun
                 # after it, is used as a noun.
                 noun = _first(token, "n")
                 if noun is not None:
-                    word = _part_word(token.surface, start, end, noun[0], glossary, following)
+                    reading = noun[0]
+                    word = _part_word(token.surface, start, end, reading, glossary, following)
             if word.upos == "ADJ":
                 word = _with_participles(word, token, glossary)
+            word = _with_wordnet(word, reading)
             if token.words:
                 # A multiword unit: one word with its own gloss, and its words as parts.
                 context = chosen[i - 1] if i > 0 else before
@@ -181,6 +185,7 @@ def build_words(
                 word = replace(word, parts=parts)
             words.append(word)
             continue
+        parts = tuple(_with_wordnet(p, r) for p, r in zip(parts, analysis, strict=True))
         main_index = next((k for k, r in enumerate(analysis) if r.pos in _VERB_TAGS), 0)
         main = parts[main_index]
         glosses = main.glosses
@@ -250,6 +255,25 @@ def _part_word(
     if reading.pos == "np" and not glosses:
         glosses = (surface,)
     return Word(surface, start, end, lemma, tag, ud.features(reading.tags), glosses)
+
+
+# Readings the wordnet is asked about (not the auxiliaries "ser", "haber", "poder"...).
+_WORDNET_TAGS = frozenset({"n", "vblex", "adj", "adv"})
+MAX_GLOSSES = 6
+"""A word keeps every gloss the dictionary gives; the wordnet adds up to this many."""
+_WORDNET_EXTRA = 3
+
+
+def _with_wordnet(word: Word, reading: Reading) -> Word:
+    """The dictionary's glosses, then up to three more of the wordnet's (at most six in
+    all): its senses the dictionary lacks (*mareo*: *seasickness*, then *dizziness*)."""
+    room = min(_WORDNET_EXTRA, MAX_GLOSSES - len(word.glosses))
+    if room <= 0 or reading.pos not in _WORDNET_TAGS or word.upos not in wordnet.POS:
+        return word
+    seen = {g.casefold() for g in word.glosses}
+    found = wordnet.glosses(word.lemma, wordnet.POS[word.upos])
+    extra = tuple(g for g in found if g.casefold() not in seen)[:room]
+    return replace(word, glosses=word.glosses + extra) if extra else word
 
 
 # Spanish's four synthetic comparatives: the dictionary glosses them as the positive.
@@ -388,12 +412,25 @@ def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
         return Word(text, start, end, lemma, tag, "", glosses, known=False)
     if text[:1].isupper() and (not initial or len(text) > 1):
         return Word(text, start, end, text, "PROPN", "", (text,), known=False)
-    for ending, replacement, tag in _GUESSES:
-        if lower.endswith(ending) and len(lower) > len(ending) + 2:
-            lemma = lower[: -len(ending)] + replacement
-            return Word(text, start, end, lemma, tag, "", (), known=False)
-    tag = "NOUN" if lower.isalpha() and len(lower) > 2 else "X"
-    return Word(text, start, end, lower, tag, "", (), known=False)
+    guesses = [
+        (lower[: -len(ending)] + replacement, tag)
+        for ending, replacement, tag in _GUESSES
+        if lower.endswith(ending) and len(lower) > len(ending) + 2
+    ]
+    guesses.append((lower, "NOUN" if lower.isalpha() and len(lower) > 2 else "X"))
+    # The first guess the wordnet knows, as the part of speech guessed if it can.
+    for lemma, tag in guesses:
+        for pos in dict.fromkeys([wordnet.POS.get(tag, "n"), *"nvar"]):
+            found = wordnet.glosses(lemma, pos)
+            if found:
+                upos = tag if wordnet.POS.get(tag) == pos else _UPOS_OF[pos]
+                glosses = found[:MAX_GLOSSES]
+                return Word(text, start, end, lemma, upos, "", glosses, known=False)
+    lemma, tag = guesses[0]
+    return Word(text, start, end, lemma, tag, "", (), known=False)
+
+
+_UPOS_OF = {pos: upos for upos, pos in wordnet.POS.items()}
 
 
 # -- glosses in context ------------------------------------------------------------------------

