@@ -8,7 +8,8 @@
       accepted), for bireader (``bireader.analyze`` of the Apertium translation) and
       for the baseline, raw Apertium's first analysis: ``lt-proc``'s first reading
       (no tagger, no rules), its tags mapped straight to UPOS, the bilingual
-      dictionary's first 3 translations of it.
+      dictionary's first 3 translations of it. The row "without the wordnet" is
+      bireader with its second dictionary switched off: what the wordnet adds.
       Bars: lemma >= 0.98, UPOS >= 0.97, gloss >= 0.97.
 
     The gold is word by word, so bireader is scored token by token: a gold token
@@ -25,7 +26,10 @@
     the user runs them (a fresh process each, no cache), interleaved, best of N
     (bar <= 1.5x).
 
-Run: ``.venv/bin/python benchmarks/words.py [--repeat N]``.
+Run: ``.venv/bin/python benchmarks/words.py [--repeat N] [--misses]``.
+``--gold tests/data/words_heldout.tsv`` scores a held-out gold set instead, on the
+``words_heldout*.es.txt`` texts beside it (written after the wordnet was added, see
+``tests/data/README.words.md``); (b) then counts those texts.
 """
 
 from __future__ import annotations
@@ -37,13 +41,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
 TEXTS = sorted((REPO / "texts").glob("*.es.txt"))
 GOLD = REPO / "tests" / "data" / "words_gold.tsv"
 BIREADER = Path(sys.executable).with_name("bireader")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -69,11 +76,20 @@ def _norm(text: str) -> str:
     return text[3:] if text.startswith("to ") else text
 
 
-def load_gold() -> list[Gold]:
+def gold_texts(gold_file: Path) -> list[Path]:
+    """The texts a gold file is about: ``texts/`` for ours, else the ``*.es.txt``
+    beside the gold file (a held-out set brings its own texts)."""
+    if gold_file.resolve() == GOLD.resolve():
+        return TEXTS
+    return sorted(gold_file.parent.glob(gold_file.stem + "*.es.txt"))
+
+
+def load_gold(gold_file: Path = GOLD) -> list[Gold]:
     """The gold tokens, each located in its text (``before`` + token, spaces loose)."""
-    texts = {p.name.removesuffix(".es.txt"): p.read_text("utf-8") for p in TEXTS}
+    paths = gold_texts(gold_file)
+    texts = {p.name.removesuffix(".es.txt"): p.read_text("utf-8") for p in paths}
     found: list[Gold] = []
-    for number, line in enumerate(GOLD.read_text("utf-8").splitlines(), 1):
+    for number, line in enumerate(gold_file.read_text("utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         file, before, token, lemmas, upos, glosses = line.split("\t")
@@ -86,7 +102,7 @@ def load_gold() -> list[Gold]:
             pattern = rf"(?<!\w)({words})(?!\w)"
         match = re.search(pattern, text)
         if match is None:
-            raise SystemExit(f"{GOLD.name}:{number}: {before!r} + {token!r} not in {file}")
+            raise SystemExit(f"{gold_file.name}:{number}: {before!r} + {token!r} not in {file}")
         found.append(
             Gold(
                 file,
@@ -102,18 +118,18 @@ def load_gold() -> list[Gold]:
 
 
 def bireader_guesses(
-    gold: list[Gold],
+    gold: list[Gold], texts: list[Path] = TEXTS
 ) -> tuple[dict[Gold, Guess], dict[Gold, Guess], list[tuple[str, str]]]:
     """bireader's word at each gold token, token-level (the part of a multiword unit
-    covering it) and unit-level (the whole unit); and every (word, text) of texts/ with
-    no gloss."""
+    covering it) and unit-level (the whole unit); and every (word, text) of the texts
+    with no gloss."""
     import bireader
 
     guesses: dict[Gold, Guess] = {}
     units: dict[Gold, Guess] = {}
     missing: list[tuple[str, str]] = []
     total = 0
-    for path in TEXTS:
+    for path in texts:
         doc = bireader.read(path)
         bi = bireader.analyze(bireader.translate(doc, "apertium", cache=False), cache=False)
         words = [w for pair in bi.pairs for w in pair.words]
@@ -144,13 +160,27 @@ def bireader_guesses(
     return guesses, units, missing
 
 
-def baseline_guesses(gold: list[Gold]) -> dict[Gold, Guess]:
+def without_wordnet(run: Callable[[], T]) -> T:
+    """``run()`` with word study's second dictionary switched off (token-level)."""
+    from bireader.words import wordnet
+
+    saved = wordnet.DATA
+    wordnet.DATA = Path("/nonexistent/es-en-wordnet.tsv")
+    wordnet._table.cache_clear()
+    try:
+        return run()
+    finally:
+        wordnet.DATA = saved
+        wordnet._table.cache_clear()
+
+
+def baseline_guesses(gold: list[Gold], texts: list[Path] = TEXTS) -> dict[Gold, Guess]:
     """Raw Apertium: the analyser's first reading, straight tag map, bidix order."""
     import bireader
     from bireader.words import stream, ud
 
     guesses: dict[Gold, Guess] = {}
-    for path in TEXTS:
+    for path in texts:
         doc = bireader.read(path)
         sentences = list(doc.sentences())
         tokens = stream.analyse([s.text for s in sentences], tagger=False)
@@ -238,6 +268,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="cost runs (best is kept)")
     parser.add_argument("--misses", action="store_true", help="list bireader's misses")
+    parser.add_argument(
+        "--gold", type=Path, default=GOLD, help="a gold file (its texts beside it, as FILE*.es.txt)"
+    )
     parser.add_argument("--no-cost", action="store_true", help="skip (c), the timing")
     parser.add_argument("--cost-only", action="store_true", help="only (c), the timing")
     args = parser.parse_args()
@@ -246,14 +279,17 @@ def main() -> None:
     if args.cost_only:
         report_cost(args.repeat)
         return
-    gold = load_gold()
+    gold = load_gold(args.gold)
+    texts = gold_texts(args.gold)
     files = sorted({g.file for g in gold})
     print(f"(a) accuracy on {len(gold)} gold tokens from {len(files)} texts ({', '.join(files)})")
-    ours, whole, missing = bireader_guesses(gold)
-    base = baseline_guesses(gold)
+    plain, _, _ = without_wordnet(lambda: bireader_guesses(gold, texts))
+    ours, whole, missing = bireader_guesses(gold, texts)
+    base = baseline_guesses(gold, texts)
     print(f"    {'':<36}{'lemma':>8}{'UPOS':>8}{'gloss@3':>9}")
     rows = (
         ("raw Apertium (1st analysis)", base),
+        ("bireader without the wordnet", plain),
         ("bireader, unit-level", whole),
         ("bireader, token-level (scored)", ours),
     )
