@@ -410,7 +410,8 @@ def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
     if lower in _ABBREVIATIONS and (lower != "m" or text == "m"):
         lemma, tag, glosses = _ABBREVIATIONS[lower]
         return Word(text, start, end, lemma, tag, "", glosses, known=False)
-    if text[:1].isupper() and (not initial or len(text) > 1):
+    name = text[:1].isupper() and (not initial or len(text) > 1)
+    if name and not initial:
         return Word(text, start, end, text, "PROPN", "", (text,), known=False)
     guesses = [
         (lower[: -len(ending)] + replacement, tag)
@@ -418,7 +419,8 @@ def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
         if lower.endswith(ending) and len(lower) > len(ending) + 2
     ]
     guesses.append((lower, "NOUN" if lower.isalpha() and len(lower) > 2 else "X"))
-    # The first guess the wordnet knows, as the part of speech guessed if it can.
+    # The first guess the wordnet knows, as the part of speech guessed if it can (a
+    # sentence's capitalised first word too: "Hojeaba" is "hojear", not a name).
     for lemma, tag in guesses:
         for pos in dict.fromkeys([wordnet.POS.get(tag, "n"), *"nvar"]):
             found = wordnet.glosses(lemma, pos)
@@ -426,6 +428,8 @@ def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
                 upos = tag if wordnet.POS.get(tag) == pos else _UPOS_OF[pos]
                 glosses = found[:MAX_GLOSSES]
                 return Word(text, start, end, lemma, upos, "", glosses, known=False)
+    if name:  # a capitalised first word the wordnet does not know: a name
+        return Word(text, start, end, text, "PROPN", "", (text,), known=False)
     lemma, tag = guesses[0]
     return Word(text, start, end, lemma, tag, "", (), known=False)
 

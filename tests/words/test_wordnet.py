@@ -108,3 +108,17 @@ def test_the_dictionary_glosses_come_first_then_at_most_three_of_the_wordnet(tab
     aux = Reading("ser", ("vbser", "pri", "p3", "sg"))
     [be] = analysis.build_words([_token("es", aux)], {aux: ("be",)}, 0)
     assert be.glosses == ("be",)
+
+
+def test_a_capitalised_first_word_is_a_name_only_if_the_wordnet_does_not_know_it(
+    table: Table,
+) -> None:
+    table(["hojear\tv\tleaf through|skim"])
+    first, name = analysis.build_words([_token("Hojeaba"), _token("Zubiri")], {}, 0)
+    assert (first.lemma, first.upos, first.glosses) == ("hojear", "VERB", ("leaf through", "skim"))
+    assert (name.lemma, name.upos, name.glosses) == ("Zubiri", "PROPN", ("Zubiri",))
+    [other] = analysis.build_words([_token("Zubiri")], {}, 0)
+    assert other.upos == "PROPN"
+    # Inside a sentence a capitalised word stays a name even if the wordnet knows it.
+    _, later = analysis.build_words([_token("Zubiri"), _token("Hojeaba")], {}, 0)
+    assert (later.lemma, later.upos) == ("Hojeaba", "PROPN")
