@@ -8,7 +8,7 @@
       accepted), for bireader (``bireader.analyze`` of the Apertium translation) and
       for the baseline, raw Apertium's first analysis: ``lt-proc``'s first reading
       (no tagger, no rules), its tags mapped straight to UPOS, the bilingual
-      dictionary's first 3 translations of it. The row "without the wordnet" is
+      dictionary's first 3 translations of it. The row "bireader, no wordnet" is
       bireader with its second dictionary switched off: what the wordnet adds.
       Bars: lemma >= 0.98, UPOS >= 0.97, gloss >= 0.97.
 
@@ -289,7 +289,7 @@ def main() -> None:
     print(f"    {'':<36}{'lemma':>8}{'UPOS':>8}{'gloss@3':>9}")
     rows = (
         ("raw Apertium (1st analysis)", base),
-        ("bireader without the wordnet", plain),
+        ("bireader, no wordnet", plain),
         ("bireader, unit-level", whole),
         ("bireader, token-level (scored)", ours),
     )
