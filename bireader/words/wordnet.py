@@ -44,28 +44,58 @@ def glosses(lemma: str, pos: str) -> tuple[str, ...]:
     >>> glosses("perro", "v")
     ()
     """
+    return entries(lemma).get(pos, ())
+
+
+def entries(lemma: str) -> dict[str, tuple[str, ...]]:
+    """Every part of speech the wordnet has ``lemma`` as, with its glosses.
+
+    >>> sorted(entries("ser"))
+    ['n', 'v']
+    """
     table = _table()
     if table is None or not lemma or "\n" in lemma or "\t" in lemma:
-        return ()
-    key = f"{lemma}\t{pos}\t".encode()
+        return {}
+    key = lemma.encode() + b"\t"
+    found: dict[str, tuple[str, ...]] = {}
+    start = _first_at_or_after(table, key)
+    while table[start : start + len(key)] == key:
+        end = table.find(b"\n", start)
+        end = len(table) if end < 0 else end
+        pos, _, glossed = table[start + len(key) : end].decode("utf-8").partition("\t")
+        found[pos] = tuple(glossed.split("|"))
+        start = end + 1
+    return found
+
+
+def begins(words: str) -> bool:
+    """Whether some lemma of the wordnet starts with ``words`` and a space: the cheap
+    test before looking for a multiword lemma (``fibra`` -> ``fibra de carbono``)."""
+    table = _table()
+    if table is None or not words or "\n" in words:
+        return False
+    prefix = words.encode() + b" "
+    start = _first_at_or_after(table, prefix)
+    return table[start : start + len(prefix)] == prefix
+
+
+def _first_at_or_after(table: mmap.mmap, key: bytes) -> int:
+    """Offset of the first line that sorts at or after ``key`` (``len(table)`` if none)."""
     low, high = 0, len(table)
     # Invariant: every line starting before ``low`` sorts before ``key``; every line
-    # starting at or after ``high`` sorts after it.
+    # starting at or after ``high`` sorts at or after it.
     while low < high:
         middle = (low + high) // 2
         start = table.rfind(b"\n", 0, middle) + 1
         end = table.find(b"\n", start)
         end = len(table) if end < 0 else end
-        line = table[start:end]
-        if line.startswith(key):
-            return tuple(line[len(key) :].decode("utf-8").split("|"))
-        if line < key:
+        if table[start:end] < key:
             low = end + 1
         else:
             high = start
-    return ()
+    return low
 
 
 def known(lemma: str) -> bool:
     """Whether the wordnet has ``lemma`` as any part of speech."""
-    return any(glosses(lemma, pos) for pos in "nvar")
+    return bool(entries(lemma))
