@@ -255,7 +255,44 @@ def _part_word(
         glosses = _PRONOUN_GLOSSES.get(lemma, ())
     if reading.pos == "np" and not glosses:
         glosses = (surface,)
+    usual = _usual_glosses(lemma, reading, following)
+    if usual:
+        glosses = tuple(dict.fromkeys(usual + glosses))
     return Word(surface, start, end, lemma, tag, ud.features(reading.tags), glosses)
+
+
+# Demonstratives: the dictionary glosses "ese" as *this* (the translation gets *that*
+# from a transfer rule); singular and plural.
+_DEMONSTRATIVES = {"este": ("this", "these"), "ese": ("that", "those"), "aquel": ("that", "those")}
+# "hace dos años": *ago*, when "hace" (or "hacía") comes before a span of time.
+_TIME_NOUNS = frozenset(
+    {"año", "mes", "semana", "día", "hora", "minuto", "segundo", "siglo", "década", "rato",
+     "tiempo", "instante", "momento", "noche", "temporada", "lustro"}
+)
+
+
+def _usual_glosses(
+    lemma: str, reading: Reading, following: Sequence[Analysis | None]
+) -> tuple[str, ...]:
+    """Glosses a learner needs first where the dictionary's entry, fit for the
+    translation's rules, misleads word by word: demonstratives, the conditional of
+    ``deber`` (*should*), ``hace`` + a span of time (*ago*)."""
+    if reading.pos in ("det", "prn") and lemma in _DEMONSTRATIVES:
+        singular, plural = _DEMONSTRATIVES[lemma]
+        return (plural,) if "pl" in reading.tags else (singular,)
+    if lemma == "deber" and "cni" in reading.tags:
+        return ("should", "ought to")
+    tags = set(reading.tags)
+    if lemma == "hacer" and "p3" in tags and tags & {"pri", "pii"}:
+        for analysis in following[:3]:
+            if analysis is None:
+                break
+            head = analysis[0]
+            if head.pos == "n" and head.lemma in _TIME_NOUNS:
+                return ("ago",)
+            if head.pos not in ("num", "det", "adj", "adv", "predet"):
+                break
+    return ()
 
 
 # Readings the wordnet is asked about (not the auxiliaries "ser", "haber", "poder"...).
@@ -386,6 +423,21 @@ _GUESSES: tuple[tuple[str, str, str], ...] = (
     ("as", "a", "NOUN"),
     ("es", "e", "NOUN"),
 )
+# More verb endings, tried only where the wordnet knows the lemma they give
+# ("polinizan" -> "polinizar"): alone they would take too many nouns for verbs.
+_VERB_GUESSES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("aríamos", ("ar",)), ("eríamos", ("er",)), ("iríamos", ("ir",)),
+    ("arían", ("ar",)), ("erían", ("er",)), ("irían", ("ir",)),
+    ("aría", ("ar",)), ("ería", ("er",)), ("iría", ("ir",)),
+    ("arán", ("ar",)), ("erán", ("er",)), ("irán", ("ir",)),
+    ("ará", ("ar",)), ("erá", ("er",)), ("irá", ("ir",)),
+    ("aran", ("ar",)), ("ieran", ("er", "ir")), ("ara", ("ar",)), ("iera", ("er", "ir")),
+    ("ían", ("er", "ir")), ("ía", ("er", "ir")),
+    ("amos", ("ar",)), ("emos", ("er",)), ("imos", ("ir",)),
+    ("idos", ("er", "ir")), ("idas", ("er", "ir")), ("ido", ("er", "ir")), ("ida", ("er", "ir")),
+    ("an", ("ar",)), ("en", ("er", "ir", "ar")), ("as", ("ar",)), ("es", ("er", "ir", "ar")),
+    ("a", ("ar",)), ("e", ("er", "ir", "ar")), ("o", ("ar", "er", "ir")),
+)
 # Abbreviations the analyser does not know, with what they stand for.
 _ABBREVIATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "h": ("hora", "NOUN", ("hours", "o'clock")),
@@ -420,6 +472,13 @@ def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
         if lower.endswith(ending) and len(lower) > len(ending) + 2
     ]
     guesses.append((lower, "NOUN" if lower.isalpha() and len(lower) > 2 else "X"))
+    guesses += [
+        (lower[: -len(ending)] + infinitive, "VERB")
+        for ending, infinitives in _VERB_GUESSES
+        if lower.endswith(ending) and len(lower) > len(ending) + 2
+        for infinitive in infinitives
+    ]
+    guessed = guesses[0]
     # The first guess the wordnet knows, as the part of speech guessed if it can (a
     # sentence's capitalised first word too: "Hojeaba" is "hojear", not a name).
     for lemma, tag in guesses:
@@ -431,7 +490,7 @@ def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
                 return Word(text, start, end, lemma, upos, "", glosses, known=False)
     if name:  # a capitalised first word the wordnet does not know: a name
         return Word(text, start, end, text, "PROPN", "", (text,), known=False)
-    lemma, tag = guesses[0]
+    lemma, tag = guessed
     return Word(text, start, end, lemma, tag, "", (), known=False)
 
 

@@ -175,3 +175,45 @@ def test_no_unit_across_punctuation_names_or_fused_words(table: Table) -> None:
     first = [_word("Cambio", 0, "cambio", "NOUN"), _word("climático", 7, "climático", "ADJ")]
     [unit] = analysis.wordnet_units(first, "Cambio climático")
     assert unit.lemma == "cambio climático"
+
+
+def test_more_verb_endings_are_tried_where_the_wordnet_knows_the_lemma(table: Table) -> None:
+    table(["polinizar\tv\tpollinate", "beber\tv\tdrink"])
+    [verb] = analysis.build_words([_token("polinizan")], {}, 0)
+    assert (verb.lemma, verb.upos, verb.glosses) == ("polinizar", "VERB", ("pollinate",))
+    [drank] = analysis.build_words([_token("bebían")], {}, 0)
+    assert (drank.lemma, drank.upos) == ("beber", "VERB")
+    # Unconfirmed, such an ending is no guess: a noun-like word stays as it was.
+    [other] = analysis.build_words([_token("trashumancia")], {}, 0)
+    assert (other.lemma, other.upos, other.glosses) == ("trashumancia", "NOUN", ())
+
+
+def test_closed_class_words_get_the_gloss_a_learner_needs_first(table: Table) -> None:
+    table([])
+    that = Reading("ese", ("det", "dem", "f", "sg"))
+    those = Reading("ese", ("det", "dem", "m", "pl"))
+    should = Reading("deber", ("vbmod", "cni", "p1", "pl"))
+    glossary = {that: ("this",), those: ("this",), should: ("have to",)}
+    words = analysis.build_words(
+        [_token("esa", that), _token("esos", those), _token("deberíamos", should)], glossary, 0
+    )
+    assert [w.glosses for w in words] == [
+        ("that", "this"), ("those", "this"), ("should", "ought to", "have to", "have")]
+
+
+def test_hace_before_a_span_of_time_is_ago(table: Table) -> None:
+    table([])
+    hace = Reading("hacer", ("vblex", "pri", "p3", "sg"))
+    two = Reading("dos", ("num", "mf", "pl"))
+    years = Reading("año", ("n", "m", "pl"))
+    food = Reading("comida", ("n", "f", "sg"))
+    the = Reading("el", ("det", "def", "f", "sg"))
+    glossary = {hace: ("do", "make"), two: ("two",), years: ("year",), food: ("food",)}
+    ago = analysis.build_words(
+        [_token("Hace", hace), _token("dos", two), _token("años", years)], glossary, 0
+    )
+    assert ago[0].glosses == ("ago", "do", "make")
+    cooks = analysis.build_words(
+        [_token("hace", hace), _token("la", the), _token("comida", food)], glossary, 0
+    )
+    assert cooks[0].glosses == ("do", "make")
