@@ -176,7 +176,7 @@ def _raw_words(sentences: Sequence[str], cache: bool) -> dict[str, list[Word]]:
                 raise EngineUnavailable(f"word study needs Apertium: {reason}")
             tokens, glossary = stream.analyse_document(todo, keep=analysis.keep_unit)
             fresh = {
-                source: analysis.wordnet_units(analysis.build_words(found, glossary, 0), source)
+                source: analysis.build_words(found, glossary, 0)
                 for source, found in zip(todo, tokens, strict=True)
             }
             raw.update(fresh)

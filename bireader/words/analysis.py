@@ -10,7 +10,6 @@ analyser does not know get the wordnet's glosses of their guessed lemma.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -495,112 +494,6 @@ def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
 
 
 _UPOS_OF = {pos: upos for upos, pos in wordnet.POS.items()}
-
-
-# -- units of the wordnet ---------------------------------------------------------------------
-
-_CONTENT = frozenset({"NOUN", "VERB", "ADJ", "ADV"})
-_NOT_IN_UNITS = frozenset({"PROPN", "NUM", "PUNCT", "SYM", "X"})
-
-
-def wordnet_units(words: Sequence[Word], sentence: str) -> list[Word]:
-    """``words`` with runs of two to four that the wordnet has as one lemma joined into a
-    unit, as Apertium's own units are (``fibra de carbono`` -> *carbon fibre*,
-    ``cambio climático``, ``carpinteros de ribera``): the unit has the wordnet's lemma
-    and glosses, and its words as ``parts``. Offsets are into ``sentence``.
-
-    A run holds at least one content word, no name or number, no contraction or verb
-    with enclitics (one of Apertium's units may be in it: ``mar`` + ``de fondo``), no
-    capital but a sentence's first letter (``Ministerio de Sanidad`` is a name, not
-    the wordnet's *Department of Health*), no article or other determiner in a verb's
-    run (``cerrar la puerta`` is mostly literal, not *lock out*; ``llevar a cabo`` is
-    a unit), and only spaces between its words. Its lemma is looked up
-    as written (lowercased), then with its first word's lemma (*carpinteros* ->
-    *carpintero de ribera*), then with every word's lemma (*cambios climáticos*).
-    """
-    out: list[Word] = []
-    i = 0
-    while i < len(words):
-        unit = _unit_at(words, i, sentence)
-        if unit is None:
-            out.append(words[i])
-            i += 1
-        else:
-            out.append(unit)
-            i += len(unit.parts)
-    return out
-
-
-def _unit_at(words: Sequence[Word], i: int, sentence: str) -> Word | None:
-    first = words[i]
-    if first.parts or first.upos in _NOT_IN_UNITS:  # a unit, contraction or name
-        return None
-    if i > 0 and first.text[:1].isupper():
-        return None  # "Ministerio de Sanidad", "Red Eléctrica": a name, not the wordnet's
-    heads = dict.fromkeys([first.text.lower(), first.lemma.lower()])
-    heads = {h: None for h in heads if wordnet.begins(h)}
-    if not heads:
-        return None
-    for size in (4, 3, 2):
-        run = words[i : i + size]
-        if len(run) < size or not _joinable(run, sentence):
-            continue
-        rest = [w.text.lower() for w in run[1:]]
-        keys = dict.fromkeys(
-            [
-                " ".join([first.text.lower(), *rest]),
-                " ".join([first.lemma.lower(), *rest]),
-                " ".join(w.lemma.lower() for w in run),
-            ]
-        )
-        for key in keys:
-            if key.split(" ", 1)[0] not in heads:
-                continue
-            found = wordnet.entries(key)
-            if found:
-                return _unit(run, key, found, sentence)
-    return None
-
-
-def _joinable(run: Sequence[Word], sentence: str) -> bool:
-    if any(_fused(w) or w.upos in _NOT_IN_UNITS for w in run):
-        return False
-    if any(w.text[:1].isupper() for w in run[1:]):
-        return False
-    head = next((w for w in run if w.upos in _CONTENT), None)
-    if head is not None and head.upos == "VERB" and any(w.upos == "DET" for w in run):
-        return False  # "cerrar la puerta" is mostly the door, not the wordnet's "lock out"
-    if not any(w.upos in _CONTENT for w in run):
-        return False
-    return all(sentence[a.end : b.start].isspace() for a, b in itertools.pairwise(run))
-
-
-def _fused(word: Word) -> bool:
-    """A contraction or a verb with enclitics: parts that share the word's span."""
-    return any((p.start, p.end) == (word.start, word.end) for p in word.parts)
-
-
-def _unit(
-    run: Sequence[Word], lemma: str, found: dict[str, tuple[str, ...]], sentence: str
-) -> Word:
-    # The part of speech of the run's first content word, if the wordnet has the unit
-    # as that; else the wordnet's first.
-    head = next(w for w in run if w.upos in _CONTENT)
-    pos = wordnet.POS[head.upos] if wordnet.POS[head.upos] in found else next(iter(found))
-    upos = _UPOS_OF[pos]
-    features = head.features if head.upos == upos else ""
-    start, end = run[0].start, run[-1].end
-    return Word(
-        sentence[start:end],
-        start,
-        end,
-        lemma,
-        upos,
-        features,
-        found[pos][:MAX_GLOSSES],
-        tuple(run),
-        known=all(w.known for w in run),
-    )
 
 
 # -- glosses in context ------------------------------------------------------------------------

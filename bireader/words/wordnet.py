@@ -68,17 +68,6 @@ def entries(lemma: str) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def begins(words: str) -> bool:
-    """Whether some lemma of the wordnet starts with ``words`` and a space: the cheap
-    test before looking for a multiword lemma (``fibra`` -> ``fibra de carbono``)."""
-    table = _table()
-    if table is None or not words or "\n" in words:
-        return False
-    prefix = words.encode() + b" "
-    start = _first_at_or_after(table, prefix)
-    return table[start : start + len(prefix)] == prefix
-
-
 def _first_at_or_after(table: mmap.mmap, key: bytes) -> int:
     """Offset of the first line that sorts at or after ``key`` (``len(table)`` if none)."""
     low, high = 0, len(table)

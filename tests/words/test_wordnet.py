@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bireader.model import Word
 from bireader.words import analysis, wordnet
 from bireader.words.stream import Reading, Token
 
@@ -123,58 +122,6 @@ def test_a_capitalised_first_word_is_a_name_only_if_the_wordnet_does_not_know_it
     # Inside a sentence a capitalised word stays a name even if the wordnet knows it.
     _, later = analysis.build_words([_token("Zubiri"), _token("Hojeaba")], {}, 0)
     assert (later.lemma, later.upos) == ("Hojeaba", "PROPN")
-
-
-def _word(text: str, start: int, lemma: str, upos: str, parts: tuple[Word, ...] = ()) -> Word:
-    return Word(text, start, start + len(text), lemma, upos, "", (lemma,), parts)
-
-
-def test_runs_the_wordnet_has_as_one_lemma_become_units_with_their_words_as_parts(
-    table: Table,
-) -> None:
-    table(["carpintero de ribera\tn\tshipwright", "mar de fondo\tn\tground swell",
-           "cambio climático\tn\tclimate change"])
-    sentence = "Los carpinteros de ribera  vieron mar de fondo."
-    words = [
-        _word("Los", 0, "el", "DET"),
-        _word("carpinteros", 4, "carpintero", "NOUN"),
-        _word("de", 16, "de", "ADP"),
-        _word("ribera", 19, "ribera", "NOUN"),
-        _word("vieron", 27, "ver", "VERB"),
-        _word("mar", 34, "mar", "NOUN"),
-        # One of Apertium's own units may be in a run.
-        _word("de fondo", 38, "de fondo", "ADJ", (_word("de", 38, "de", "ADP"),
-                                                 _word("fondo", 41, "fondo", "NOUN"))),
-        _word(".", 46, ".", "PUNCT"),
-    ]
-    for w in words:
-        assert sentence[w.start : w.end] == w.text
-    out = analysis.wordnet_units(words, sentence)
-    assert [w.text for w in out] == [
-        "Los", "carpinteros de ribera", "vieron", "mar de fondo", "."]
-    shipwrights = out[1]
-    assert (shipwrights.lemma, shipwrights.upos, shipwrights.glosses) == (
-        "carpintero de ribera", "NOUN", ("shipwright",))
-    assert (shipwrights.start, shipwrights.end) == (4, 25)
-    assert shipwrights.parts == tuple(words[1:4])
-    assert out[3].parts == tuple(words[5:7]) and out[3].lemma == "mar de fondo"
-
-
-def test_no_unit_across_punctuation_names_or_fused_words(table: Table) -> None:
-    table(["cambio climático\tn\tclimate change", "red eléctrica\tn\tpower grid"])
-    sentence = "Cambio, climático. La Red Eléctrica."
-    words = [
-        _word("Cambio", 0, "cambio", "NOUN"),
-        _word("climático", 8, "climático", "ADJ"),
-        _word("La", 19, "el", "DET"),
-        _word("Red", 22, "red", "NOUN"),
-        _word("Eléctrica", 26, "eléctrico", "ADJ"),
-    ]
-    assert analysis.wordnet_units(words, sentence) == words
-    # At a sentence's start a capital is no name.
-    first = [_word("Cambio", 0, "cambio", "NOUN"), _word("climático", 7, "climático", "ADJ")]
-    [unit] = analysis.wordnet_units(first, "Cambio climático")
-    assert unit.lemma == "cambio climático"
 
 
 def test_more_verb_endings_are_tried_where_the_wordnet_knows_the_lemma(table: Table) -> None:
