@@ -131,6 +131,15 @@ def _rule(
         return next(
             (a for a in token.analyses if "imp" not in a[0].tags or "p3" in a[0].tags), None
         )
+    # "fue atendido", "fue clave", "fue el primero": before a participle, an adjective,
+    # a noun or a determiner, "fue" (and "fueron", "fuera"...) is "ser", not "ir" (which
+    # takes "a", "hacia", an adverb of place...).
+    if (
+        first.lemma == "ir"
+        and after is not None
+        and (after[0].pos in ("adj", "n", "det") or "pp" in after[0].tags)
+    ):
+        return _first(token, "vbser")
     # Ordinals: the adjective reading ("primero"), not the apocopated determiner.
     if first.pos == "det" and "ord" in first.tags:
         return _first(token, "adj")

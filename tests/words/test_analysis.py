@@ -279,3 +279,10 @@ def test_the_page_card_of_a_unit_lists_its_words() -> None:
     assert strings[unit[3][0]] == "headache"
     assert [strings[entries[p][0]] for p in unit[5]] == ["dolor", "de", "cabeza"]
     assert "head" in [strings[g] for g in entries[unit[5][2]][3]]
+
+
+def test_fue_before_a_participle_adjective_or_noun_is_ser() -> None:
+    words = by_text(words_of("Un remero sufrió un esguince de muñeca y fue atendido en el puerto."))
+    assert (words["fue"].lemma, words["atendido"].lemma) == ("ser", "atender")
+    words = by_text(words_of("Su victoria no fue fruto de la casualidad."))
+    assert words["fue"].lemma == "ser"
