@@ -525,7 +525,22 @@ def exporter_options(command: _F) -> _F:
 
     The command receives ``options``: format name -> that exporter's option values.
     """
-    specs = [(exporter, spec) for exporter in EXPORTERS for spec in exporter.cli]
+    return _exporter_options(command, one_document=True)
+
+
+def corpus_exporter_options(command: _F) -> _F:
+    """:func:`exporter_options` for a command that writes many documents (``batch``):
+    without the options that name one document (``--title``)."""
+    return _exporter_options(command, one_document=False)
+
+
+def _exporter_options(command: _F, *, one_document: bool) -> _F:
+    specs = [
+        (exporter, spec)
+        for exporter in EXPORTERS
+        for spec in exporter.cli
+        if one_document or not spec.one_document
+    ]
 
     @functools.wraps(command)
     def wrapped(*args: Any, **kwargs: Any) -> Any:

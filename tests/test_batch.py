@@ -244,6 +244,8 @@ def test_cli_lines_summary_and_exit_code(upper: Path, tmp_path: Path) -> None:
         (["--layout", "reveal", "--to", "tmx"], "--layout only applies with --to html"),
         (["--tmx-corpus", "x.txt"], "must end in .tmx"),
         (["--dask", "tcp://127.0.0.1:1", "-j", "2"], "--jobs is for the local pool"),
+        # Each article's page takes its own title: batch has no --title (export has).
+        (["--title", "Uno"], "No such option '--title'"),
     ],
 )
 def test_cli_refuses_bad_options_before_any_work(
@@ -253,6 +255,12 @@ def test_cli_refuses_bad_options_before_any_work(
     result = CliRunner().invoke(main, ["batch", str(root), "-o", str(tmp_path / "out"), *args])
     assert result.exit_code == 2 and message in result.stderr, result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_options_for_one_document_are_not_offered_by_batch() -> None:
+    listed = CliRunner().invoke(main, ["batch", "--help"]).output
+    assert "--layout" in listed and "--lang-codes" in listed and "--title" not in listed
+    assert "--title" in CliRunner().invoke(main, ["export", "--help"]).output
 
 
 @pytest.mark.parametrize("given", ["nope", "@nope.lst"])

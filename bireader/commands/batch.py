@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from bireader.cli import TranslationChoice, exporter_options, translation_options
+from bireader.cli import TranslationChoice, corpus_exporter_options, translation_options
 
 _FORMATS = ("html", "tmx", "tsv", "json")
 SOME_FAILED = 5  # bireader.corpus.SOME_FAILED, without importing it for --help
@@ -82,7 +82,7 @@ def _jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int 
     help="Run the articles on this Dask scheduler's workers instead (bireader[dask]).",
 )
 @translation_options
-@exporter_options
+@corpus_exporter_options
 @click.option(
     "--align",
     is_flag=True,
@@ -124,8 +124,6 @@ def batch_command(
     for name, (flag, _suffix) in given.items():
         if name not in formats and not (name == "tmx" and tmx_corpus):
             raise click.UsageError(f"{flag} only applies with --to {name}")
-    if "title" in options.get("html", {}):
-        raise click.UsageError("--title names one page; each article's page takes its own title")
     if tmx_corpus is not None and not tmx_corpus.lower().endswith(".tmx"):
         raise click.BadParameter("must end in .tmx", param_hint="--tmx-corpus")
 

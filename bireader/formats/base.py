@@ -116,6 +116,8 @@ class CliOption:
     choices: tuple[str, ...] | None = None
     is_flag: bool = False
     metavar: str | None = None
+    one_document: bool = False
+    """A value for one document only (``--title``): ``batch``, which writes many, has none."""
 
     @property
     def dest(self) -> str:
@@ -176,6 +178,7 @@ EXPORTERS: tuple[Exporter, ...] = (
                 "--title",
                 "HTML: the page's title (default: the article's title or first heading).",
                 _title,
+                one_document=True,
             ),
         ),
     ),
