@@ -211,13 +211,9 @@ def _signature() -> str:
     from bireader.translation.apertium import PACKAGE, _apertium_version, _package_version
     from bireader.words import wordnet
 
-    try:
-        table = wordnet.DATA.stat().st_size
-    except OSError:
-        table = 0
     return (
         f"words:{ANALYSIS_VERSION}|apertium:{_apertium_version()}"
-        f"|spa-eng@{_package_version(PACKAGE) or '?'}|wordnet:{table}"
+        f"|spa-eng@{_package_version(PACKAGE) or '?'}|wordnet:{wordnet.digest()}"
     )
 
 

@@ -16,6 +16,7 @@ lookup is a binary search in the memory-mapped file: nothing is loaded up front.
 from __future__ import annotations
 
 import functools
+import hashlib
 import mmap
 from pathlib import Path
 
@@ -33,6 +34,24 @@ def _table() -> mmap.mmap | None:
             return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError):  # missing, unreadable or empty: no second dictionary
         return None
+
+
+def digest() -> str:
+    """A short digest of the table's content (``"none"`` without one), for the cache
+    signature of word analyses: a rebuilt table, even of the same size, is a new one."""
+    try:
+        stat = DATA.stat()
+    except OSError:
+        return "none"
+    return _digest(DATA, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.cache
+def _digest(path: Path, size: int, mtime_ns: int) -> str:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+    except OSError:
+        return "none"
 
 
 def glosses(lemma: str, pos: str) -> tuple[str, ...]:
