@@ -264,19 +264,32 @@ def _part_word(
     if reading.pos == "np" and not glosses:
         glosses = (surface,)
     usual = _usual_glosses(lemma, reading, following)
-    if usual:
+    if usual and lemma in _DEMONSTRATIVES:
+        glosses = usual  # the dictionary's "this" for "ese" is wrong, not just unusual
+    elif usual:
         glosses = tuple(dict.fromkeys(usual + glosses))
     return Word(surface, start, end, lemma, tag, ud.features(reading.tags), glosses)
 
 
-# Demonstratives: the dictionary glosses "ese" as *this* (the translation gets *that*
-# from a transfer rule); singular and plural.
-_DEMONSTRATIVES = {"este": ("this", "these"), "ese": ("that", "those"), "aquel": ("that", "those")}
+# Demonstratives, singular and plural: the dictionary glosses "ese" and "eso" as *this*
+# (and so does Apertium's translation: "ese libro" -> "this book"), so their glosses
+# are these alone. "eso", "esto", "aquello" are neuter pronouns; "ése"... the old spelling.
+_DEMONSTRATIVES = {
+    "este": ("this", "these"), "ese": ("that", "those"), "aquel": ("that", "those"),
+    "éste": ("this", "these"), "ése": ("that", "those"), "aquél": ("that", "those"),
+    "esto": ("this", "this"), "eso": ("that", "that"), "aquello": ("that", "that"),
+}
+# Glosses the rules below put first that stay first whatever the sentence's translation
+# uses: Apertium translates "deberías" as *would have to*, "hacía tres semanas" as
+# *did three weeks*.
+_PINNED = frozenset({("deber", "should"), ("hacer", "ago")})
 # "hace dos años": *ago*, when "hace" (or "hacía") comes before a span of time.
 _TIME_NOUNS = frozenset(
     {"año", "mes", "semana", "día", "hora", "minuto", "segundo", "siglo", "década", "rato",
      "tiempo", "instante", "momento", "noche", "temporada", "lustro"}
 )
+# Apertium's units for a span of time ("hace mucho tiempo que...").
+_TIME_SPANS = frozenset({"mucho tiempo", "poco tiempo", "tanto tiempo", "bastante tiempo"})
 
 
 def _usual_glosses(
@@ -296,7 +309,7 @@ def _usual_glosses(
             if analysis is None:
                 break
             head = analysis[0]
-            if head.pos == "n" and head.lemma in _TIME_NOUNS:
+            if (head.pos == "n" and head.lemma in _TIME_NOUNS) or head.lemma in _TIME_SPANS:
                 return ("ago",)
             if head.pos not in ("num", "det", "adj", "adv", "predet"):
                 break
@@ -488,8 +501,11 @@ def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
     ]
     guessed = guesses[0]
     # The first guess the wordnet knows, as the part of speech guessed if it can (a
-    # sentence's capitalised first word too: "Hojeaba" is "hojear", not a name).
+    # sentence's capitalised first word too: "Hojeaba" is "hojear", not a name). Not a
+    # letter, a symbol or a number: "x" in "7 x 5" is no slang word for *ecstasy*.
     for lemma, tag in guesses:
+        if tag == "X":
+            continue
         for pos in dict.fromkeys([wordnet.POS.get(tag, "n"), *"nvar"]):
             found = wordnet.glosses(lemma, pos)
             if found:
@@ -614,13 +630,17 @@ def _in_translation(gloss: str, english: set[str], text: str) -> bool:
 
 
 def order_glosses(word: Word, english: str) -> tuple[str, ...]:
-    """``word.glosses`` with the ones ``english`` (its sentence's translation) uses first."""
+    """``word.glosses`` with the ones ``english`` (its sentence's translation) uses first
+    (after a gloss of :data:`_PINNED`, which stays first)."""
     if len(word.glosses) < 2 or not english:
         return word.glosses
+    # A gloss a rule knows is the one for this construction stays first (see _PINNED).
+    pinned = word.glosses[:1] if (word.lemma, word.glosses[0]) in _PINNED else ()
+    rest = word.glosses[len(pinned) :]
     lowered = english.lower()
     tokens = set(_WORD.findall(lowered))
-    used = [g for g in word.glosses if _in_translation(g, tokens, lowered)]
-    return tuple(used + [g for g in word.glosses if g not in used])
+    used = [g for g in rest if _in_translation(g, tokens, lowered)]
+    return pinned + tuple(used + [g for g in rest if g not in used])
 
 
 def is_untranslated(word: Word, english: str) -> bool:
