@@ -3,8 +3,10 @@ second dictionary of word study (no Apertium needed: tokens are built by hand)."
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -144,8 +146,52 @@ def test_closed_class_words_get_the_gloss_a_learner_needs_first(table: Table) ->
     words = analysis.build_words(
         [_token("esa", that), _token("esos", those), _token("deberíamos", should)], glossary, 0
     )
+    # The dictionary's "this" for "ese" is wrong, not a second sense: it is left out.
     assert [w.glosses for w in words] == [
-        ("that", "this"), ("those", "this"), ("should", "ought to", "have to", "have")]
+        ("that",), ("those",), ("should", "ought to", "have to", "have")]
+    that_pronoun = Reading("eso", ("prn", "tn", "m", "sp"))
+    [neuter] = analysis.build_words([_token("Eso", that_pronoun)], {that_pronoun: ("this",)}, 0)
+    assert neuter.glosses == ("that",)
+
+
+def test_the_learner_glosses_stay_first_whatever_the_translation_uses(table: Table) -> None:
+    """Apertium translates "Ese libro" as "This book", "Deberías estudiar" as "You would
+    have to study", "Hacía tres semanas" as "It did three weeks": putting the
+    translation's words first would undo the rules above."""
+    table([])
+    that = Reading("ese", ("det", "dem", "m", "sg"))
+    book = Reading("libro", ("n", "m", "sg"))
+    [ese, _] = analysis.build_words(
+        [_token("Ese", that), _token("libro", book)], {that: ("this",), book: ("book",)}, 0
+    )
+    assert analysis.order_glosses(ese, "This book is mine") == ("that",)
+    should = Reading("deber", ("vbmod", "cni", "p2", "sg"))
+    [deber] = analysis.build_words([_token("Deberías", should)], {should: ("have to",)}, 0)
+    assert analysis.order_glosses(deber, "You would have to study more")[0] == "should"
+    hacia = Reading("hacer", ("vblex", "pii", "p3", "sg"))
+    three, weeks = Reading("tres", ("num", "mf", "pl")), Reading("semana", ("n", "f", "pl"))
+    ago = analysis.build_words(
+        [_token("Hacía", hacia), _token("tres", three), _token("semanas", weeks)],
+        {hacia: ("do", "make")}, 0,
+    )
+    assert analysis.order_glosses(ago[0], "It did three weeks that did not rain") == (
+        "ago", "do", "make")
+    # Elsewhere the translation still decides: "hacer" without a span of time after it.
+    [does] = analysis.build_words([_token("hace", hacia)], {hacia: ("do", "make")}, 0)
+    assert analysis.order_glosses(does, "She made a cake") == ("make", "do")
+    # "hace mucho tiempo": Apertium's unit for the span of time.
+    long_time = Reading("mucho tiempo", ("adv",))
+    since = analysis.build_words([_token("Hace", hacia), _token("mucho", long_time)], {}, 0)
+    assert since[0].glosses[0] == "ago"
+
+
+def test_a_letter_or_symbol_is_not_looked_up_in_the_wordnet(table: Table) -> None:
+    """"7 x 5": the wordnet's "x" is slang for ecstasy, no gloss for a multiplication sign."""
+    table(["x\tn\tAdam|ecstasy|XTC", "s\tn\tsecond|sec"])
+    [times] = analysis.build_words([_token("x")], {}, 0)
+    assert (times.lemma, times.upos, times.glosses) == ("x", "X", ())
+    [century] = analysis.build_words([_token("s")], {}, 0)
+    assert century.glosses == ()
 
 
 def test_hace_before_a_span_of_time_is_ago(table: Table) -> None:
@@ -164,3 +210,39 @@ def test_hace_before_a_span_of_time_is_ago(table: Table) -> None:
         [_token("hace", hace), _token("la", the), _token("comida", food)], glossary, 0
     )
     assert cooks[0].glosses == ("do", "make")
+
+
+def test_the_digest_changes_with_the_content_even_at_the_same_size(table: Table) -> None:
+    """The cache signature of word analyses holds it: a rebuilt table is a new one."""
+    table(["casa\tn\thouse"])
+    first = wordnet.digest()
+    table(["casa\tn\thorse"])  # the same size
+    second = wordnet.digest()
+    assert first != second and "none" not in (first, second)
+    wordnet.DATA.unlink()
+    assert wordnet.digest() == "none"
+
+
+def _tool() -> ModuleType:
+    path = Path(__file__).resolve().parents[2] / "tools" / "wordnet_glosses.py"
+    spec = importlib.util.spec_from_file_location("wordnet_glosses", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rebuilding_the_table_leaves_a_mapped_one_intact(table: Table) -> None:
+    """The builder replaces the file instead of rewriting it: a process that has the
+    old table mapped keeps reading it whole (rewritten in place, a shorter table would
+    end that process with SIGBUS)."""
+    long = [f"palabra{i:03}\tn\tword number {i}" for i in range(300)]
+    table(long)
+    assert wordnet.glosses("palabra299", "n") == ("word number 299",)
+    _tool().write(wordnet.DATA, ["casa\tn\thouse"])
+    assert wordnet.glosses("palabra299", "n") == ("word number 299",)  # the old mapping
+    assert oct(wordnet.DATA.stat().st_mode & 0o777) == oct(0o644)
+    assert list(wordnet.DATA.parent.glob("*.tsv*")) == [wordnet.DATA]
+    wordnet._table.cache_clear()
+    assert wordnet.glosses("casa", "n") == ("house",)
+    assert wordnet.glosses("palabra299", "n") == ()
