@@ -83,23 +83,34 @@ def read_known(path: str | os.PathLike[str]) -> frozenset[str]:
 
 
 def notes(bi: BilingualDocument, *, exclude: Iterable[str] = ()) -> list[Note]:
-    """One note per lemma of ``bi``'s words, most frequent first (then first seen)."""
+    """One note per lemma of ``bi``'s words, most frequent first (then first seen).
+
+    A note's gloss is the one the lemma's occurrences most often have first (each
+    occurrence's glosses are ordered for its own sentence: one "hace dos años" does not
+    make *hacer* mean *ago*), with the first sentence where it was. Words the analyser
+    does not know are in too when they have a gloss (the wordnet's); names, numbers
+    and symbols are not.
+    """
     skip = {lemma.casefold() for lemma in exclude}
     counts: Counter[str] = Counter()
-    first: dict[str, tuple[Word, int]] = {}
+    best: dict[str, Counter[str]] = {}
+    seen: dict[tuple[str, str], tuple[Word, int]] = {}
     for index, pair in enumerate(bi.pairs):
         for word in pair.words:
-            if word.upos in _SKIPPED_UPOS or not word.known or not word.glosses:
+            if word.upos in _SKIPPED_UPOS or not word.glosses:
                 continue
             key = word.lemma.casefold()
             if key in skip:
                 continue
             counts[key] += 1
-            first.setdefault(key, (word, index))
-    order = sorted(first, key=lambda key: (-counts[key], first[key][1], first[key][0].start))
+            best.setdefault(key, Counter())[word.glosses[0]] += 1
+            seen.setdefault((key, word.glosses[0]), (word, index))
+    chosen = {key: seen[key, glosses.most_common(1)[0][0]] for key, glosses in best.items()}
+    first = {key: seen[key, next(iter(glosses))] for key, glosses in best.items()}
+    order = sorted(chosen, key=lambda key: (-counts[key], first[key][1], first[key][0].start))
     result = []
     for key in order:
-        word, index = first[key]
+        word, index = chosen[key]
         pair = bi.pairs[index]
         result.append(
             Note(
