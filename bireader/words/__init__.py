@@ -26,7 +26,7 @@ __all__ = ["ANALYSIS_VERSION", "Pending", "analyze", "analyze_sentences", "begin
 
 log = logging.getLogger("bireader")
 
-ANALYSIS_VERSION = 7
+ANALYSIS_VERSION = 8
 """Bumped whenever the rules change what a word gets (old cache entries are then unused)."""
 
 

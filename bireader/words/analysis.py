@@ -500,8 +500,12 @@ def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
         for infinitive in infinitives
     ]
     guessed = guesses[0]
-    # The first guess the wordnet knows, as the part of speech guessed if it can (a
-    # sentence's capitalised first word too: "Hojeaba" is "hojear", not a name). Not a
+    if name:
+        # A sentence's capitalised first word is a name unless it ends as a verb form
+        # does ("Hojeaba" is "hojear"): names look like words too often ("Rego" is not
+        # "regar", "Lobato" not *cub scout*).
+        guesses = [g for g in guesses if g[1] == "VERB" and _is_inflected(g[0], lower)]
+    # The first guess the wordnet knows, as the part of speech guessed if it can. Not a
     # letter, a symbol or a number: "x" in "7 x 5" is no slang word for *ecstasy*.
     for lemma, tag in guesses:
         if tag == "X":
@@ -519,6 +523,13 @@ def _unknown(token: Token, start: int, end: int, *, initial: bool) -> Word:
 
 
 _UPOS_OF = {pos: upos for upos, pos in wordnet.POS.items()}
+_INFLECTIONS = tuple(ending for ending, _, tag in _GUESSES if tag == "VERB" and len(ending) > 2)
+
+
+def _is_inflected(lemma: str, surface: str) -> bool:
+    """Whether ``surface`` ends as an inflected verb form of three letters or more does
+    (``-aba``, ``-aron``, ``-ando``…), not only as an infinitive or ``-o``, ``-a``."""
+    return surface != lemma and surface.endswith(_INFLECTIONS)
 
 
 # -- glosses in context ------------------------------------------------------------------------

@@ -115,7 +115,12 @@ def test_the_dictionary_glosses_come_first_then_at_most_three_of_the_wordnet(tab
 def test_a_capitalised_first_word_is_a_name_only_if_the_wordnet_does_not_know_it(
     table: Table,
 ) -> None:
-    table(["hojear\tv\tleaf through|skim"])
+    table(["hojear\tv\tleaf through|skim", "regar\tv\twater", "lobato\tn\tcub scout"])
+    # A name that looks like a word, first in its sentence, stays a name: only an
+    # inflected verb form's ending makes it a word.
+    for name_like in ("Rego", "Lobato"):
+        [word] = analysis.build_words([_token(name_like)], {}, 0)
+        assert (word.lemma, word.upos) == (name_like, "PROPN")
     first, name = analysis.build_words([_token("Hojeaba"), _token("Zubiri")], {}, 0)
     assert (first.lemma, first.upos, first.glosses) == ("hojear", "VERB", ("leaf through", "skim"))
     assert (name.lemma, name.upos, name.glosses) == ("Zubiri", "PROPN", ("Zubiri",))
