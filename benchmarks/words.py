@@ -165,7 +165,7 @@ def without_wordnet(run: Callable[[], T]) -> T:
     from bireader.words import wordnet
 
     saved = wordnet.DATA
-    wordnet.DATA = Path("/nonexistent/es-en-wordnet.tsv")
+    wordnet.DATA = Path("/nonexistent/es-en-wordnet.tsv.gz")
     wordnet._table.cache_clear()
     try:
         return run()

@@ -1,4 +1,4 @@
-"""Build ``bireader/words/data/es-en-wordnet.tsv``: English glosses of Spanish lemmas
+"""Build ``bireader/words/data/es-en-wordnet.tsv.gz``: English glosses of Spanish lemmas
 from the Spanish wordnet, the fallback of word study where Apertium's dictionary has
 no entry (see ``bireader/words/wordnet.py`` and ``docs/words.md``).
 
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import gzip
 import io
 import os
 import re
@@ -42,7 +43,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "bireader" / "words" / "data" / "es-en-wordnet.tsv"
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bireader" / "words" / "data" / "es-en-wordnet.tsv.gz"
 MAX_GLOSSES = 6
 _POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 _SENSE_POS = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}
@@ -146,13 +148,13 @@ def build(wheel: Path, sdist: Path) -> list[str]:
 
 
 def write(path: Path, lines: list[str]) -> None:
-    """Write the table as bytes (``\n`` line ends on every system) to a new file that
-    then replaces ``path``: a process that has the old table memory-mapped keeps reading
-    it, where rewriting it in place would change it under the binary search (or end the
-    process with SIGBUS on reading past a shorter file's end)."""
+    """Write the table gzipped (``\n`` line ends on every system; no timestamp, so the
+    same table gives the same bytes) to a new file that then replaces ``path``: no
+    reader ever sees half a table."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as out:
-        out.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        out.write(gzip.compress(data, compresslevel=9, mtime=0))
     os.chmod(out.name, 0o644)  # not the temporary file's 0600
     os.replace(out.name, path)
 
