@@ -287,23 +287,33 @@ def _has_apertium() -> bool:
 @pytest.mark.skipif(
     not _has_apertium() and os.environ.get("CI") != "true", reason="apertium spa-eng missing"
 )
-def test_kill_9_halfway_then_rerun_completes_without_loss(tmp_path: Path) -> None:
+def _batch_under_way(
+    tmp_path: Path, count: int, seed: int, to: str, done: int
+) -> tuple[subprocess.Popen[bytes], Path, Path, Path]:
+    """A ``bireader batch -j 2`` of a synthetic corpus, started as a user would, once
+    ``done`` articles are in its manifest: the process, the corpus, the output folder
+    and the manifest. Skips if the batch finished first (a very fast machine)."""
     from bireader.testing import synthetic_corpus
 
     root = tmp_path / "in"
-    synthetic_corpus(root, count=24, seed=7)
+    synthetic_corpus(root, count=count, seed=seed)
     out = tmp_path / "out"
     command = [str(Path(sys.executable).with_name("bireader")), "batch", str(root), "-o", str(out),
-               "--to", "html,tmx", "-j", "2", "--no-cache"]
+               "--to", to, "-j", "2", "--no-cache"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     manifest = out / STATE_DIR / "manifest.jsonl"
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None:
-        if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= 8:
+        if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= done:
             break
         time.sleep(0.05)
     if process.poll() is not None:
-        pytest.skip("the batch finished before it could be killed (a very fast machine)")
+        pytest.skip("the batch finished before it could be stopped (a very fast machine)")
+    return process, root, out, manifest
+
+
+def test_kill_9_halfway_then_rerun_completes_without_loss(tmp_path: Path) -> None:
+    process, root, out, manifest = _batch_under_way(tmp_path, 24, 7, "html,tmx", 8)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     recorded = {json.loads(line)["name"] for line in
@@ -311,7 +321,9 @@ def test_kill_9_halfway_then_rerun_completes_without_loss(tmp_path: Path) -> Non
     if len(recorded) == 24:
         pytest.skip("the batch finished before it could be killed (a very fast machine)")
     assert len(recorded) >= 8
-    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    rerun = subprocess.run(
+        process.args, capture_output=True, text=True, timeout=300, check=False
+    )
     assert rerun.returncode == 0, rerun.stderr
     match = re.search(r"\((\d+) translated, (\d+) up to date, 0 failed\)", rerun.stderr)
     assert match, rerun.stderr
@@ -378,22 +390,7 @@ def test_align_needs_the_english_beside_the_spanish(tmp_path: Path) -> None:
     not _has_apertium() and os.environ.get("CI") != "true", reason="apertium spa-eng missing"
 )
 def test_sigterm_stops_the_pool_and_leaves_no_temporary_file(tmp_path: Path) -> None:
-    from bireader.testing import synthetic_corpus
-
-    root = tmp_path / "in"
-    synthetic_corpus(root, count=40, seed=11)
-    out = tmp_path / "out"
-    command = [str(Path(sys.executable).with_name("bireader")), "batch", str(root), "-o", str(out),
-               "--to", "html,tmx,json", "-j", "2", "--no-cache"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    manifest = out / STATE_DIR / "manifest.jsonl"
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and process.poll() is None:
-        if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= 3:
-            break
-        time.sleep(0.05)
-    if process.poll() is not None:
-        pytest.skip("the batch finished before it could be terminated")
+    process, _, out, _ = _batch_under_way(tmp_path, 40, 11, "html,tmx,json", 3)
     process.terminate()
     _, stderr = process.communicate(timeout=60)
     if process.returncode == 0:
