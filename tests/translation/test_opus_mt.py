@@ -39,14 +39,6 @@ MIAMI = REPO / "texts" / "miami-talks.es.txt"
 HEAVY = ("torch", "stanza", "spacy", "minisbd")
 
 
-@pytest.fixture
-def empty_argos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "argos"
-    directory.mkdir()
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(directory))
-    return directory
-
-
 @pytest.fixture(scope="session")
 def ct2_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_random_ct2_dir(tmp_path_factory.mktemp("ct2-build"))
@@ -77,9 +69,9 @@ def test_bpe_tokenizer_joins_continuations(bpe_package_file: Path, tmp_path: Pat
 
 
 def test_bpe_package_translates_through_the_argos_engine(
-    bpe_package_file: Path, empty_argos: Path
+    bpe_package_file: Path, no_argos_packages: Path
 ) -> None:
-    install_from_file(bpe_package_file, empty_argos)
+    install_from_file(bpe_package_file, no_argos_packages)
     (entry,) = catalog.candidates("argos")
     assert entry.kind == "argos-bpe" and entry.problem() is None
     engine = get_engine("argos", model=entry.name)
@@ -90,11 +82,11 @@ def test_bpe_package_translates_through_the_argos_engine(
 
 
 def test_bpe_package_without_its_libraries_is_not_ready(
-    bpe_package_file: Path, empty_argos: Path, monkeypatch: pytest.MonkeyPatch
+    bpe_package_file: Path, no_argos_packages: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bireader.translation import bpe
 
-    install_from_file(bpe_package_file, empty_argos)
+    install_from_file(bpe_package_file, no_argos_packages)
     monkeypatch.setattr(bpe, "NEEDED", ("sacremoses_not_installed_here",))
     (entry,) = catalog.candidates("argos")
     assert "pip install sacremoses subword-nmt" in (entry.problem() or "")
