@@ -80,7 +80,7 @@ def entries(lemma: str) -> dict[str, tuple[str, ...]]:
     key = lemma.encode() + b"\t"
     found: dict[str, tuple[str, ...]] = {}
     start = _first_at_or_after(table, key)
-    while table[start : start + len(key)] == key:
+    while table.startswith(key, start):
         end = table.find(b"\n", start)
         end = len(table) if end < 0 else end
         pos, _, glossed = table[start + len(key) : end].decode("utf-8").partition("\t")
